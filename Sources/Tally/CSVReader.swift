@@ -1,0 +1,593 @@
+import CZlib
+import Foundation
+
+/// Loads CSV, TSV and JSON Lines files (optionally gzip-compressed) into typed columns.
+///
+/// CSV is read in two passes over the bytes: the first checks the structure (quotes,
+/// field counts, UTF-8) and infers each column's type from all of its values; the second
+/// converts every field straight into the column's typed buffer.
+public enum DataLoader {
+  /// Loads a file as a dataset. Values without a UTC offset are read in `zone`.
+  public static func load(name: String, path: String, zone: Zone) throws -> Dataset {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+      let dir = (path as NSString).deletingLastPathComponent
+      let base = (path as NSString).lastPathComponent
+      let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+      throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: suggestion(base, in: siblings)))
+    }
+    if isDir.boolValue { throw TallyError(.dataError(Message.unreadable(path, "it is a directory"), file: path)) }
+    var bytes: [UInt8]
+    do {
+      bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+    } catch {
+      throw TallyError(.dataError(Message.unreadable(path, error.localizedDescription), file: path))
+    }
+    var lower = path.lowercased()
+    if lower.hasSuffix(".gz") {
+      bytes = try gunzip(bytes, file: path)
+      lower.removeLast(3)
+    }
+    if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") {
+      return try JSONLinesReader.read(name: name, path: path, bytes: bytes, zone: zone)
+    }
+    let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
+    return try CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: zone).read(name: name)
+  }
+
+  /// Decompresses gzip data (several members are read one after the other).
+  static func gunzip(_ input: [UInt8], file: String) throws -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(input.count * 4)
+    var stream = z_stream()
+    guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+      throw TallyError(.dataError(Message.gzip("zlib failed to start"), file: file))
+    }
+    defer { inflateEnd(&stream) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 18)
+    try input.withUnsafeBufferPointer { inp in
+      stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
+      stream.avail_in = UInt32(inp.count)
+      while true {
+        let status = chunk.withUnsafeMutableBufferPointer { buf -> Int32 in
+          stream.next_out = buf.baseAddress
+          stream.avail_out = UInt32(buf.count)
+          return inflate(&stream, Z_NO_FLUSH)
+        }
+        out.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+        if status == Z_STREAM_END {
+          if stream.avail_in == 0 { return }
+          inflateReset(&stream)
+          continue
+        }
+        if status == Z_BUF_ERROR && stream.avail_in == 0 {
+          throw TallyError(.dataError(Message.gzip("the file ends in the middle of the compressed data"), file: file))
+        }
+        if status != Z_OK {
+          let why = stream.msg.map { String(cString: $0) } ?? "corrupt data"
+          throw TallyError(.dataError(Message.gzip(why), file: file))
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// Receives the fields of a CSV scan.
+protocol FieldSink {
+  mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool)
+  mutating func endRecord()
+}
+
+/// Infers a column's type from its values, narrowest first: int, number, bool, time, else string.
+struct TypeInferrer {
+  var canInt = true, canNumber = true, canBool = true, canTime = true
+  var nonNull = 0
+
+  mutating func observe(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+    if s == e { return }
+    nonNull += 1
+    guard canInt || canNumber || canBool || canTime else { return }
+    if canInt, parseInt(p, s, e) == nil { canInt = false }
+    if !canInt, canNumber, parseDouble(p, s, e) == nil { canNumber = false }
+    if canBool, parseBool(p, s, e) == nil { canBool = false }
+    if canTime, trimmedTime(p, s, e) == nil { canTime = false }
+  }
+
+  var type: ValueType {
+    if nonNull == 0 { return .string }
+    if canInt { return .int }
+    if canNumber { return .number }
+    if canBool { return .bool }
+    if canTime { return .time }
+    return .string
+  }
+}
+
+/// Builds one typed column from field bytes, once its type is known.
+struct ColumnBuilder {
+  let type: ValueType
+  let zone: Zone
+  var ints: [Int64] = []
+  var numbers: [Double] = []
+  var bools: [Bool] = []
+  var codes: [Int32] = []
+  var dictionary: [String] = []
+  var lookup: [String: Int32] = [:]
+  var valid: [Bool] = []
+  var anyNull = false
+
+  init(type: ValueType, zone: Zone, capacity: Int) {
+    self.type = type
+    self.zone = zone
+    valid.reserveCapacity(capacity)
+    switch type {
+    case .int, .time, .duration: ints.reserveCapacity(capacity)
+    case .number: numbers.reserveCapacity(capacity)
+    case .string: codes.reserveCapacity(capacity)
+    default: break
+    }
+  }
+
+  mutating func appendNull() {
+    anyNull = true
+    valid.append(false)
+    switch type {
+    case .int, .time, .duration: ints.append(0)
+    case .number: numbers.append(0)
+    case .bool: bools.append(false)
+    case .string, .null: codes.append(0)
+    }
+  }
+
+  mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+    if s == e { return appendNull() }
+    valid.append(true)
+    switch type {
+    case .int: ints.append(parseInt(p, s, e) ?? 0)
+    case .number: numbers.append(parseDouble(p, s, e) ?? 0)
+    case .bool: bools.append(parseBool(p, s, e) ?? false)
+    case .time: ints.append(trimmedTime(p, s, e).map { zone.instant($0) } ?? 0)
+    case .string, .null, .duration:
+      let str = String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+      appendString(str)
+    }
+  }
+
+  mutating func appendString(_ str: String) {
+    if let c = lookup[str] {
+      codes.append(c)
+    } else {
+      let c = Int32(dictionary.count)
+      dictionary.append(str)
+      lookup[str] = c
+      codes.append(c)
+    }
+  }
+
+  func finish() -> Vector {
+    var bitmap: Bitmap?
+    if anyNull {
+      var b = Bitmap(count: valid.count, value: false)
+      for (i, v) in valid.enumerated() where v { b[i] = true }
+      bitmap = b
+    }
+    let data: ColumnData
+    switch type {
+    case .int: data = .int(ints)
+    case .number: data = .number(numbers)
+    case .bool:
+      var b = Bitmap(count: bools.count, value: false)
+      for (i, v) in bools.enumerated() where v { b[i] = true }
+      data = .bool(b)
+    case .time: data = .time(ints)
+    case .duration: data = .duration(ints)
+    case .string, .null: data = .string(codes: codes, dictionary: dictionary)
+    }
+    return Vector(type: type == .null ? .string : type, data: data, valid: bitmap)
+  }
+}
+
+/// RFC 4180 CSV (and TSV) over a byte buffer.
+struct CSVReader {
+  let path: String
+  let bytes: [UInt8]
+  let delimiter: UInt8
+  let zone: Zone
+
+  func read(name: String) throws -> Dataset {
+    try bytes.withUnsafeBufferPointer { p -> Dataset in
+      var start = 0
+      if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
+      if let bad = firstInvalidUTF8(p, from: start) {
+        let (line, col) = lineAndColumn(p, bad)
+        throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: col, notes: ["save the file as UTF-8"]))
+      }
+      // Header.
+      var header = HeaderSink()
+      let afterHeader = try scan(p, from: start, line: 1, columns: nil, sink: &header, limit: 1)
+      guard !header.names.isEmpty, !(header.names.count == 1 && header.names[0].isEmpty) else {
+        throw TallyError(.dataError(Message.emptyFile, file: path, line: 1))
+      }
+      var seen = Set<String>()
+      for (i, n) in header.names.enumerated() {
+        if n.isEmpty { throw TallyError(.dataError(Message.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"])) }
+        if !seen.insert(n).inserted { throw TallyError(.dataError(Message.duplicateHeader(n), file: path, line: 1)) }
+      }
+      let columns = header.names.count
+      // Pass 1: structure and types.
+      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: columns))
+      _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &infer, limit: nil)
+      // Pass 2: typed buffers.
+      var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) })
+      _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &build, limit: nil)
+      let cols = zip(header.names, build.builders).map { Column(name: $0, vector: $1.finish()) }
+      return Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
+    }
+  }
+
+  /// Scans records from `offset`, checking field counts against `columns` (when given).
+  /// Returns where it stopped. Blank lines between records are skipped when there are several columns.
+  func scan<S: FieldSink>(
+    _ p: UnsafeBufferPointer<UInt8>, from offset: Int, line startLine: Int, columns: Int?, sink: inout S, limit: Int?
+  ) throws -> (offset: Int, line: Int) {
+    let n = p.count
+    let d = delimiter
+    var i = offset
+    var line = startLine
+    var records = 0
+    var scratch: [UInt8] = []
+    while i < n {
+      if let limit, records >= limit { break }
+      let recordLine = line
+      if (columns ?? 2) > 1 {
+        if p[i] == 10 {
+          i += 1
+          line += 1
+          continue
+        }
+        if p[i] == 13, i + 1 < n, p[i + 1] == 10 {
+          i += 2
+          line += 1
+          continue
+        }
+      }
+      var col = 0
+      while true {
+        if i < n, p[i] == 34 {  // quoted field
+          let quoteLine = line
+          i += 1
+          let fs = i
+          var escaped = false
+          var fe = -1
+          while i < n {
+            let c = p[i]
+            if c == 34 {
+              if i + 1 < n, p[i + 1] == 34 {
+                escaped = true
+                i += 2
+                continue
+              }
+              fe = i
+              i += 1
+              break
+            }
+            if c == 10 { line += 1 }
+            i += 1
+          }
+          if fe < 0 {
+            throw TallyError(.dataError(Message.unterminatedQuote, file: path, line: quoteLine, column: col + 1, notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
+          }
+          if i < n, p[i] != d, p[i] != 10, !(p[i] == 13 && (i + 1 == n || p[i + 1] == 10)) {
+            throw TallyError(.dataError("unexpected text after the closing quote of field \(col + 1)", file: path, line: line, notes: ["quote the whole field and double any quote inside it"]))
+          }
+          if columns == nil || col < columns! {
+            if escaped {
+              scratch.removeAll(keepingCapacity: true)
+              var k = fs
+              while k < fe {
+                scratch.append(p[k])
+                k += p[k] == 34 ? 2 : 1
+              }
+              scratch.withUnsafeBufferPointer { sink.field(col, $0, 0, $0.count, escaped: true) }
+            } else {
+              sink.field(col, p, fs, fe, escaped: false)
+            }
+          }
+        } else {
+          let fs = i
+          while i < n {
+            let c = p[i]
+            if c == d || c == 10 { break }
+            if c == 13, i + 1 == n || p[i + 1] == 10 { break }
+            i += 1
+          }
+          if columns == nil || col < columns! { sink.field(col, p, fs, i, escaped: false) }
+        }
+        col += 1
+        if i < n, p[i] == d {
+          i += 1
+          continue
+        }
+        if i < n, p[i] == 13 { i += 1 }
+        if i < n, p[i] == 10 { i += 1 }
+        line += 1
+        break
+      }
+      if let columns, col != columns {
+        throw TallyError(.dataError(Message.fieldCount(col, columns), file: path, line: recordLine, notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
+      }
+      sink.endRecord()
+      records += 1
+    }
+    return (i, line)
+  }
+
+  func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (Int, Int) {
+    var line = 1, lineStart = 0
+    for k in 0..<offset where p[k] == 10 {
+      line += 1
+      lineStart = k + 1
+    }
+    return (line, offset - lineStart + 1)
+  }
+}
+
+struct HeaderSink: FieldSink {
+  var names: [String] = []
+  mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
+    names.append(String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self).trimmingCharacters(in: .whitespaces))
+  }
+  mutating func endRecord() {}
+}
+
+struct InferSink: FieldSink {
+  var inferrers: [TypeInferrer]
+  var rows = 0
+  mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
+    inferrers[column].observe(p, start, end)
+  }
+  mutating func endRecord() { rows += 1 }
+}
+
+struct BuildSink: FieldSink {
+  var builders: [ColumnBuilder]
+  mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
+    builders[column].append(p, start, end)
+  }
+  mutating func endRecord() {}
+}
+
+/// The offset of the first byte that is not valid UTF-8, if any.
+func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+  var i = start
+  let n = p.count
+  while i < n {
+    let c = p[i]
+    if c < 0x80 {
+      i += 1
+      continue
+    }
+    var need = 0
+    var minValue: UInt32 = 0
+    var v: UInt32
+    if c & 0xE0 == 0xC0 {
+      need = 1
+      v = UInt32(c & 0x1F)
+      minValue = 0x80
+    } else if c & 0xF0 == 0xE0 {
+      need = 2
+      v = UInt32(c & 0x0F)
+      minValue = 0x800
+    } else if c & 0xF8 == 0xF0 {
+      need = 3
+      v = UInt32(c & 0x07)
+      minValue = 0x10000
+    } else {
+      return i
+    }
+    for k in 1...need {
+      guard i + k < n, p[i + k] & 0xC0 == 0x80 else { return i }
+      v = v << 6 | UInt32(p[i + k] & 0x3F)
+    }
+    if v < minValue || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) { return i }
+    i += need + 1
+  }
+  return nil
+}
+
+@inline(__always) func trim(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> (Int, Int) {
+  var s = s0, e = e0
+  while s < e, p[s] == 32 { s += 1 }
+  while e > s, p[e - 1] == 32 { e -= 1 }
+  return (s, e)
+}
+
+/// An integer: optional sign and digits, within Int64.
+func parseInt(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> Int64? {
+  let (s1, e) = trim(p, s0, e0)
+  var s = s1
+  guard s < e else { return nil }
+  var neg = false
+  if p[s] == 45 || p[s] == 43 {
+    neg = p[s] == 45
+    s += 1
+  }
+  guard s < e, e - s <= 19 else { return nil }
+  var v: Int64 = 0
+  for k in s..<e {
+    let c = p[k]
+    guard c >= 48 && c <= 57 else { return nil }
+    let (m, o1) = v.multipliedReportingOverflow(by: 10)
+    let (a, o2) = m.addingReportingOverflow(Int64(c - 48))
+    if o1 || o2 { return nil }
+    v = a
+  }
+  return neg ? -v : v
+}
+
+private let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+/// A decimal number: sign, digits, optional fraction and exponent. No `inf`, `nan` or hex.
+func parseDouble(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> Double? {
+  let (s1, e) = trim(p, s0, e0)
+  var i = s1
+  guard i < e else { return nil }
+  var neg = false
+  if p[i] == 45 || p[i] == 43 {
+    neg = p[i] == 45
+    i += 1
+  }
+  var mantissa: UInt64 = 0
+  var digits = 0, fracDigits = 0, anyDigit = false
+  while i < e, p[i] >= 48 && p[i] <= 57 {
+    if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48) } else { fracDigits -= 1 }
+    if mantissa > 0 { digits += 1 }
+    anyDigit = true
+    i += 1
+  }
+  if i < e, p[i] == 46 {
+    i += 1
+    while i < e, p[i] >= 48 && p[i] <= 57 {
+      if digits < 19 {
+        mantissa = mantissa * 10 + UInt64(p[i] - 48)
+        fracDigits += 1
+        if mantissa > 0 { digits += 1 }
+      }
+      anyDigit = true
+      i += 1
+    }
+  }
+  guard anyDigit else { return nil }
+  var exp = 0
+  if i < e, p[i] == 101 || p[i] == 69 {
+    i += 1
+    var eneg = false
+    if i < e, p[i] == 45 || p[i] == 43 {
+      eneg = p[i] == 45
+      i += 1
+    }
+    guard i < e else { return nil }
+    while i < e, p[i] >= 48 && p[i] <= 57 {
+      if exp < 10000 { exp = exp * 10 + Int(p[i] - 48) }
+      i += 1
+    }
+    if eneg { exp = -exp }
+  }
+  guard i == e else { return nil }
+  let e10 = exp - fracDigits
+  if digits <= 15, abs(e10) <= 22 {
+    var v = Double(mantissa)
+    v = e10 < 0 ? v / powersOfTen[-e10] : v * powersOfTen[e10]
+    return neg ? -v : v
+  }
+  let text = String(decoding: UnsafeBufferPointer(rebasing: p[s1..<e]), as: UTF8.self)
+  guard let v = Double(text), v.isFinite else { return nil }
+  return v
+}
+
+/// true/false, yes/no, t/f, y/n in any case, 是/否.
+func parseBool(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> Bool? {
+  let (s, e) = trim(p, s0, e0)
+  let n = e - s
+  if n == 3, p[s] == 0xE6, p[s + 1] == 0x98, p[s + 2] == 0xAF { return true }  // 是
+  if n == 3, p[s] == 0xE5, p[s + 1] == 0x90, p[s + 2] == 0xA6 { return false }  // 否
+  guard n >= 1, n <= 5 else { return nil }
+  var w: UInt64 = 0
+  for k in s..<e {
+    var c = p[k]
+    if c >= 65 && c <= 90 { c += 32 }
+    w = w << 8 | UInt64(c)
+  }
+  switch w {
+  case 0x7472_7565, 0x7965_73, 0x74, 0x79: return true  // true yes t y
+  case 0x66_616C_7365, 0x6E6F, 0x66, 0x6E: return false  // false no f n
+  default: return nil
+  }
+}
+
+@inline(__always) func trimmedTime(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> TimeText? {
+  let (s, e) = trim(p, s0, e0)
+  guard e - s >= 10, p[s] >= 48 && p[s] <= 57 else { return nil }
+  return parseTimeBytes(p, s, e)
+}
+
+/// JSON Lines: one object per line; keys become columns as first seen (alphabetically within a line); values
+/// are typed by the same inference as CSV text (JSON numbers and booleans by their text).
+enum JSONLinesReader {
+  static func read(name: String, path: String, bytes: [UInt8], zone: Zone) throws -> Dataset {
+    var start = 0
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+    var names: [String] = []
+    var index: [String: Int] = [:]
+    var rows: [[Int: String]] = []
+    var line = 0
+    var i = start
+    while i < bytes.count {
+      line += 1
+      var j = i
+      while j < bytes.count, bytes[j] != 10 { j += 1 }
+      let slice = bytes[i..<j]
+      i = j + 1
+      if slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+      let object: Any
+      do {
+        object = try JSONSerialization.jsonObject(with: Data(slice), options: [.fragmentsAllowed])
+      } catch {
+        throw TallyError(.dataError(Message.badJSONLine("not valid JSON"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
+      }
+      guard let dict = object as? [String: Any] else {
+        throw TallyError(.dataError(Message.badJSONLine("not an object"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
+      }
+      var row: [Int: String] = [:]
+      for key in dict.keys.sorted() {
+        let k: Int
+        if let existing = index[key] {
+          k = existing
+        } else {
+          k = names.count
+          names.append(key)
+          index[key] = k
+        }
+        if let text = jsonText(dict[key]!) { row[k] = text }
+      }
+      rows.append(row)
+    }
+    if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(Message.emptyFile, file: path)) }
+    var inferrers = [TypeInferrer](repeating: TypeInferrer(), count: names.count)
+    for row in rows {
+      for (k, text) in row {
+        var t = text
+        t.withUTF8 { inferrers[k].observe($0, 0, $0.count) }
+      }
+    }
+    var builders = inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: rows.count) }
+    for row in rows {
+      for k in 0..<names.count {
+        if var t = row[k], !t.isEmpty {
+          t.withUTF8 { builders[k].append($0, 0, $0.count) }
+        } else {
+          builders[k].appendNull()
+        }
+      }
+    }
+    let cols = zip(names, builders).map { Column(name: $0, vector: $1.finish()) }
+    return Dataset(name: name, path: path, columns: cols, rowCount: rows.count)
+  }
+
+  static func jsonText(_ v: Any) -> String? {
+    if v is NSNull { return nil }
+    if let s = v as? String { return s }
+    if let n = v as? NSNumber {
+      let t = String(cString: n.objCType)
+      if t == "c" || t == "B" { return n.boolValue ? "true" : "false" }
+      if t == "d" || t == "f" { return formatNumber(n.doubleValue) }
+      return n.stringValue
+    }
+    if let b = v as? Bool { return b ? "true" : "false" }
+    if let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys]) {
+      return String(decoding: data, as: UTF8.self)
+    }
+    return nil
+  }
+}

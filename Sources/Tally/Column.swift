@@ -1,0 +1,221 @@
+import Foundation
+
+/// The type of a column or a value.
+public enum ValueType: String, Sendable, Hashable, CustomStringConvertible {
+  case int, number, bool, string, time, duration
+  /// The type of a bare `null`: fits anywhere.
+  case null
+
+  public var description: String {
+    switch self {
+    case .int: return "an int"
+    case .number: return "a number"
+    case .bool: return "a bool"
+    case .string: return "a string"
+    case .time: return "a time"
+    case .duration: return "a duration"
+    case .null: return "null"
+    }
+  }
+  var isNumeric: Bool { self == .int || self == .number }
+}
+
+/// A fixed-size bit set: null masks and boolean columns.
+public struct Bitmap: Sendable, Equatable {
+  public private(set) var words: [UInt64]
+  public let count: Int
+
+  /// All bits set to `value`.
+  public init(count: Int, value: Bool) {
+    self.count = count
+    words = [UInt64](repeating: value ? ~0 : 0, count: (count + 63) / 64)
+    if value, count % 64 != 0, !words.isEmpty { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
+  }
+
+  @inline(__always) public subscript(i: Int) -> Bool {
+    get { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    set {
+      if newValue { words[i >> 6] |= 1 << UInt64(i & 63) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) }
+    }
+  }
+
+  /// Number of set bits.
+  public var popcount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+  /// Bitwise and.
+  public static func & (a: Bitmap, b: Bitmap) -> Bitmap {
+    var r = a
+    for i in 0..<r.words.count { r.words[i] &= b.words[i] }
+    return r
+  }
+  /// Bitwise or.
+  public static func | (a: Bitmap, b: Bitmap) -> Bitmap {
+    var r = a
+    for i in 0..<r.words.count { r.words[i] |= b.words[i] }
+    return r
+  }
+  /// Bits set in `a` and not in `b`.
+  public static func andNot(_ a: Bitmap, _ b: Bitmap) -> Bitmap {
+    var r = a
+    for i in 0..<r.words.count { r.words[i] &= ~b.words[i] }
+    return r
+  }
+  mutating func formAnd(_ b: Bitmap) {
+    for i in 0..<words.count { words[i] &= b.words[i] }
+  }
+
+  /// Calls `body` with the index of every set bit, in order.
+  @inline(__always) public func forEachSet(_ body: (Int) -> Void) {
+    for (w, word0) in words.enumerated() {
+      var word = word0
+      while word != 0 {
+        let b = word.trailingZeroBitCount
+        body(w << 6 | b)
+        word &= word - 1
+      }
+    }
+  }
+}
+
+/// A column's values: one contiguous typed buffer.
+public enum ColumnData: Sendable {
+  case int([Int64])
+  case number([Double])
+  case bool(Bitmap)
+  /// Dictionary-coded strings: `codes[i]` indexes `dictionary`.
+  case string(codes: [Int32], dictionary: [String])
+  /// Microseconds since 1970-01-01T00:00:00Z.
+  case time([Int64])
+  /// Microseconds.
+  case duration([Int64])
+
+  var count: Int {
+    switch self {
+    case .int(let a), .time(let a), .duration(let a): return a.count
+    case .number(let a): return a.count
+    case .bool(let b): return b.count
+    case .string(let c, _): return c.count
+    }
+  }
+}
+
+/// A typed vector of values with a validity mask: a loaded column or the result of a row expression.
+public struct Vector: Sendable {
+  public var type: ValueType
+  public var data: ColumnData
+  /// Bit i is set when row i is not null; nil when no value is null.
+  public var valid: Bitmap?
+
+  public var count: Int { data.count }
+
+  @inline(__always) public func isValid(_ i: Int) -> Bool { valid?[i] ?? true }
+
+  /// The value at row `i`, boxed (for output and tests, not hot loops).
+  public func value(at i: Int) -> Value {
+    guard isValid(i) else { return .null }
+    switch data {
+    case .int(let a): return .int(a[i])
+    case .number(let a): return .number(a[i])
+    case .bool(let b): return .bool(b[i])
+    case .string(let codes, let dict): return .string(dict[Int(codes[i])])
+    case .time(let a): return .time(a[i])
+    case .duration(let a): return .duration(a[i])
+    }
+  }
+
+  /// Number of null values.
+  public var nullCount: Int { valid.map { count - $0.popcount } ?? 0 }
+}
+
+/// A named column of a dataset.
+public struct Column: Sendable {
+  public var name: String
+  public var vector: Vector
+  public var type: ValueType { vector.type }
+}
+
+/// A loaded table: named typed columns of equal length.
+public struct Dataset: Sendable {
+  /// The name formulas use.
+  public var name: String
+  /// Where it was loaded from.
+  public var path: String
+  public var columns: [Column]
+  public var rowCount: Int
+  private var index: [String: Int]
+
+  public init(name: String, path: String, columns: [Column], rowCount: Int) {
+    self.name = name
+    self.path = path
+    self.columns = columns
+    self.rowCount = rowCount
+    var idx: [String: Int] = [:]
+    for (i, c) in columns.enumerated() { idx[c.name] = i }
+    index = idx
+  }
+
+  /// The column with a name.
+  public func column(_ name: String) -> Column? { index[name].map { columns[$0] } }
+
+  /// The column names, in file order.
+  public var columnNames: [String] { columns.map(\.name) }
+
+  /// The time column by the contract's rule: the only `time` column, else the first of
+  /// `time`, `timestamp`, `created_at`, `date` that is a `time` column.
+  public var defaultTimeColumn: String? {
+    let times = columns.filter { $0.type == .time }
+    if times.count == 1 { return times[0].name }
+    for n in ["time", "timestamp", "created_at", "date"] where column(n)?.type == .time { return n }
+    return nil
+  }
+}
+
+/// A single value: an evaluation result, a literal, a group key.
+public enum Value: Hashable, Sendable, CustomStringConvertible {
+  case null
+  case int(Int64)
+  case number(Double)
+  case bool(Bool)
+  case string(String)
+  /// Microseconds since the epoch.
+  case time(Int64)
+  /// Microseconds.
+  case duration(Int64)
+
+  public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+  /// The value as a Double, for numbers and ints.
+  public var double: Double? {
+    switch self {
+    case .int(let v): return Double(v)
+    case .number(let v): return v
+    default: return nil
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .null: return "null"
+    case .int(let v): return String(v)
+    case .number(let v): return formatNumber(v)
+    case .bool(let b): return String(b)
+    case .string(let s): return s
+    case .time(let t): return Zone.utc.iso(t)
+    case .duration(let d): return "\(formatNumber(Double(d) / 1e6))s"
+    }
+  }
+
+  /// Order for sorting group keys: numbers and times by value, strings by code point, null last.
+  static func keyLess(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.null, _): return false
+    case (_, .null): return true
+    case (.string(let x), .string(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+    case (.bool(let x), .bool(let y)): return !x && y
+    case (.time(let x), .time(let y)), (.duration(let x), .duration(let y)): return x < y
+    default:
+      if let x = a.double, let y = b.double { return x < y }
+      return a.description < b.description
+    }
+  }
+}

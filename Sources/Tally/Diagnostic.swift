@@ -1,0 +1,228 @@
+import Foundation
+
+/// A problem found in a formula, a definition file or a data file.
+public struct Diagnostic: Error, Sendable, CustomStringConvertible {
+  /// How bad it is.
+  public enum Severity: String, Sendable { case error, warning, note }
+
+  /// Where a diagnostic points.
+  public enum Location: Sendable {
+    /// A range in Tally text.
+    case source(Source, SourceRange)
+    /// A place in a data file or on the command line; `line` and `column` are 1-based.
+    case file(String, line: Int?, column: Int?)
+    /// Nowhere in particular (an argument, the environment).
+    case none
+  }
+
+  public var severity: Severity
+  /// One lowercase phrase stating the rule that was broken.
+  public var message: String
+  public var location: Location
+  /// Suggestions, such as `did you mean 'intervened'?`.
+  public var notes: [String]
+
+  /// Creates a diagnostic.
+  public init(_ severity: Severity = .error, _ message: String, at location: Location = .none, notes: [String] = []) {
+    self.severity = severity
+    self.message = message
+    self.location = location
+    self.notes = notes
+  }
+
+  /// An error at a range of a source.
+  public static func error(_ message: String, _ source: Source, _ range: SourceRange, notes: [String] = []) -> Diagnostic {
+    Diagnostic(.error, message, at: .source(source, range), notes: notes)
+  }
+
+  /// An error in a data file.
+  public static func dataError(_ message: String, file: String, line: Int? = nil, column: Int? = nil, notes: [String] = []) -> Diagnostic {
+    Diagnostic(.error, message, at: .file(file, line: line, column: column), notes: notes)
+  }
+
+  /// `file:line:col`, as far as it is known.
+  public var position: String {
+    switch location {
+    case .source(let src, let range):
+      let (l, c) = src.location(of: range.start)
+      return "\(src.name):\(l):\(c)"
+    case .file(let f, let line, let col):
+      var s = f
+      if let line { s += ":\(line)" }
+      if let col { s += ":\(col)" }
+      return s
+    case .none: return "tally"
+    }
+  }
+
+  /// Sort key: file name, then offset.
+  var sortKey: (String, Int) {
+    switch location {
+    case .source(let s, let r): return (s.name, r.start)
+    case .file(let f, let l, _): return (f, l ?? 0)
+    case .none: return ("", 0)
+    }
+  }
+
+  /// The rendered diagnostic: `file:line:col: error: message`, the source line, a caret, the notes.
+  public func rendered(color: Bool = false) -> String {
+    let red = color ? "\u{1B}[1;31m" : ""
+    let green = color ? "\u{1B}[1;32m" : ""
+    let bold = color ? "\u{1B}[1m" : ""
+    let reset = color ? "\u{1B}[0m" : ""
+    let sev = severity == .error ? "\(red)error\(reset)" : severity.rawValue
+    var out = "\(bold)\(position):\(reset) \(sev): \(bold)\(message)\(reset)\n"
+    if case .source(let src, let range) = location {
+      let (line, col) = src.location(of: range.start)
+      let text = src.lineText(line)
+      let (endLine, endCol) = src.location(of: range.end)
+      let width = endLine == line ? max(1, endCol - col) : max(1, text.count - col + 1)
+      let gutter = String(line)
+      let pad = String(repeating: " ", count: gutter.count)
+      let lead = text.prefix(col - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+      out += "\(gutter) | \(text)\n"
+      out += "\(pad) | \(lead)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
+    }
+    for n in notes { out += "note: \(n)\n" }
+    return out
+  }
+
+  public var description: String { rendered() }
+}
+
+/// One or more diagnostics, thrown by every stage that can fail.
+public struct TallyError: Error, Sendable, CustomStringConvertible {
+  /// The diagnostics, sorted by file and position.
+  public var diagnostics: [Diagnostic]
+  public init(_ diagnostics: [Diagnostic]) {
+    self.diagnostics = diagnostics.sorted { $0.sortKey < $1.sortKey }
+  }
+  public init(_ d: Diagnostic) { self.diagnostics = [d] }
+  public var description: String { diagnostics.map { $0.rendered() }.joined() }
+}
+
+/// Edit distance, for did-you-mean suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.lowercased()), b = Array(b.lowercased())
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var prev = Array(0...b.count)
+  var cur = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    cur[0] = i
+    for j in 1...b.count {
+      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    swap(&prev, &cur)
+  }
+  return prev[b.count]
+}
+
+/// The nearest candidate to `name`, if near enough to be a likely typo.
+func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+  var best: (String, Int)?
+  for c in candidates {
+    let d = editDistance(name, c)
+    if d <= max(1, min(3, name.count / 3 + 1)), best == nil || d < best!.1 { best = (c, d) }
+  }
+  return best?.0
+}
+
+/// `did you mean 'x'?` notes.
+func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String] {
+  nearest(name, in: candidates).map { [Message.didYouMean($0)] } ?? []
+}
+
+/// Every diagnostic message, as one lowercase phrase stating the rule.
+enum Message {
+  static func didYouMean(_ s: String) -> String { "did you mean '\(s)'?" }
+  // Lexer
+  static func unexpectedCharacter(_ c: String) -> String { "unexpected character '\(c)'" }
+  static let unterminatedString = "unterminated string literal"
+  static let unterminatedBackquote = "unterminated backquoted name"
+  static func badEscape(_ s: String) -> String { "unknown escape sequence '\\\(s)' in string" }
+  static func badNumber(_ s: String) -> String { "malformed number '\(s)'" }
+  static func badDurationUnit(_ s: String) -> String {
+    "unknown duration unit '\(s)'; units are s, m, h, d, w, mo, y"
+  }
+  static func badTimeLiteral(_ s: String) -> String {
+    "malformed time literal '@\(s)'; write @2024-06-30, @2024-06-30T12:00:00 or @2024-06-30T12:00:00+08:00"
+  }
+  // Parser
+  static func expected(_ what: String, found: String) -> String { "expected \(what), found \(found)" }
+  static let clauseEndsExpression =
+    "a clause ('over', 'offset', 'by', 'at') ends an expression; put the clause and what it applies to in parentheses"
+  static func duplicateClause(_ c: String) -> String { "'\(c)' is given twice for one expression" }
+  static let unclosedParen = "unclosed '('; add ')'"
+  static func unknownMetricClause(_ s: String) -> String {
+    "unknown metric clause '\(s)'; clauses are format, target and warn"
+  }
+  static func unknownFormat(_ s: String) -> String { "unknown format '\(s)'; formats are percent, number, integer, duration" }
+  // Checker
+  static func unknownName(_ s: String) -> String { "unknown name '\(s)'" }
+  static func unknownColumn(_ c: String, _ d: String) -> String { "unknown column '\(c)' in '\(d)'" }
+  static func unknownColumnAnywhere(_ c: String) -> String { "unknown column '\(c)' in any dataset" }
+  static func unknownDataset(_ s: String) -> String { "unknown dataset '\(s)'" }
+  static func unknownFunction(_ s: String) -> String { "unknown function '\(s)'" }
+  static func ambiguousColumn(_ c: String, _ ds: [String]) -> String {
+    "column '\(c)' is in several datasets (\(ds.map { "'\($0)'" }.joined(separator: ", "))); name one, as in '\(ds[0]).\(c)'"
+  }
+  static func columnOutsideAggregate(_ c: String) -> String {
+    "column '\(c)' is used outside an aggregate; wrap it in one, as in 'sum(\(c))'"
+  }
+  static func datasetAsValue(_ d: String) -> String {
+    "dataset '\(d)' is not a value; count its rows with 'count(\(d))'"
+  }
+  static func aggregateInRow(_ f: String) -> String { "aggregate '\(f)' inside another aggregate or a row filter" }
+  static func twoDatasets(_ a: String, _ b: String) -> String {
+    "one aggregate reads one dataset, but this one reads '\(a)' and '\(b)'"
+  }
+  static func noDatasetForAggregate(_ f: String) -> String {
+    "aggregate '\(f)' names no dataset; name one, as in '\(f)(orders.amount)' or 'count(orders)'"
+  }
+  static func typeMismatch(_ op: String, _ l: String, _ r: String) -> String { "'\(op)' cannot combine \(l) and \(r)" }
+  static func unaryMismatch(_ op: String, _ t: String) -> String { "'\(op)' cannot apply to \(t)" }
+  static func expectedType(_ what: String, _ want: String, _ got: String) -> String { "\(what) must be \(want), not \(got)" }
+  static func argumentCount(_ f: String, _ want: String, _ got: Int) -> String {
+    "'\(f)' takes \(want) argument\(want == "1" ? "" : "s"), not \(got)"
+  }
+  static let percentileRange = "percentile must be between 0 and 1 (as in 90% or 0.9)"
+  static func noTimeColumn(_ d: String) -> String {
+    "dataset '\(d)' has no time column for a window; name one with 'time COL' in its declaration or '--data \(d)=PATH,time=COL'"
+  }
+  static func notTimeColumn(_ c: String, _ d: String, _ t: String) -> String {
+    "column '\(c)' of '\(d)' is \(t), not a time, so it cannot be the time column"
+  }
+  static func byColumnMissing(_ c: String, _ d: String) -> String { "'by \(c)': dataset '\(d)' has no column '\(c)'" }
+  static let nestedBy = "'by' inside another 'by' is not supported; group the whole expression once"
+  static func duplicateName(_ n: String) -> String { "'\(n)' is defined twice" }
+  static func previousDefinition(_ n: String, _ at: String) -> String { "'\(n)' was first defined at \(at)" }
+  static func cycle(_ names: [String]) -> String { "definitions refer to each other in a cycle: \(names.joined(separator: " -> "))" }
+  static let assertNotBool = "an assert must be a boolean formula"
+  static func notAView(_ n: String) -> String { "'\(n)' is not a dataset or a view, so it cannot take 'where' or 'time'" }
+  static let windowNotDuration = "a window is a duration (as in 28d) or a calendar period (day, week, month, quarter, year)"
+  static let offsetNotDuration = "an offset is a duration, as in 7d or 1mo"
+  static let atNotTime = "'at' takes a time, as in @2024-06-30"
+  static let rowLevelClause = "'over', 'offset', 'at' and 'by' apply to aggregates, not inside one"
+  static let groupedTarget = "a target or warn bound is a single value"
+  // Data
+  static func fileNotFound(_ p: String) -> String { "no such file '\(p)'" }
+  static func unreadable(_ p: String, _ why: String) -> String { "cannot read '\(p)': \(why)" }
+  static func fieldCount(_ got: Int, _ want: Int) -> String {
+    "row has \(got) field\(got == 1 ? "" : "s"), but the header has \(want)"
+  }
+  static let unterminatedQuote = "unterminated quoted field; close it with '\"'"
+  static let quoteInField = "a quote inside an unquoted field; quote the whole field and double the quote"
+  static let badUTF8 = "invalid UTF-8"
+  static let emptyFile = "the file is empty; a header row is required"
+  static func duplicateHeader(_ c: String) -> String { "column '\(c)' appears twice in the header" }
+  static let emptyHeader = "a column has an empty name in the header"
+  static func badJSONLine(_ why: String) -> String { "malformed JSON line: \(why)" }
+  static func unknownTimeZone(_ z: String) -> String { "unknown time zone '\(z)'; use an IANA name such as 'Asia/Shanghai' or 'UTC'" }
+  static func badAsOf(_ s: String) -> String {
+    "malformed as-of '\(s)'; write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"
+  }
+  static func badDataArgument(_ s: String) -> String { "malformed --data '\(s)'; write NAME=PATH or NAME=PATH,time=COL" }
+  static func gzip(_ why: String) -> String { "cannot decompress: \(why)" }
+  static func integerOverflow(_ op: String) -> String { "integer overflow in '\(op)'" }
+}

@@ -1,0 +1,409 @@
+import Foundation
+
+/// A duration as written: calendar months and days plus a fixed part.
+public struct DurationLiteral: Hashable, Sendable, CustomStringConvertible {
+  /// Calendar months (a year is 12).
+  public var months: Int
+  /// Calendar days (a week is 7), in the session time zone.
+  public var days: Int
+  /// A fixed number of microseconds.
+  public var micros: Int64
+
+  public init(months: Int = 0, days: Int = 0, micros: Int64 = 0) {
+    self.months = months
+    self.days = days
+    self.micros = micros
+  }
+
+  /// The length in microseconds where a fixed length is needed: a day is 24 h,
+  /// a month 30 days, a year 365.25 days (as PostgreSQL's `extract(epoch ...)`).
+  public var fixedMicros: Int64 {
+    let day: Int64 = 86_400_000_000
+    let years = Int64(months / 12), rest = Int64(months % 12)
+    return years * (day * 365 + day / 4) + rest * 30 * day + Int64(days) * day + micros
+  }
+
+  public var negated: DurationLiteral { DurationLiteral(months: -months, days: -days, micros: -micros) }
+  public var isZero: Bool { months == 0 && days == 0 && micros == 0 }
+
+  public var description: String {
+    var parts: [String] = []
+    if months != 0 { parts.append(months % 12 == 0 ? "\(months / 12)y" : "\(months)mo") }
+    if days != 0 { parts.append(days % 7 == 0 ? "\(days / 7)w" : "\(days)d") }
+    if micros != 0 || parts.isEmpty {
+      let s = Double(micros) / 1e6
+      if micros % 3_600_000_000 == 0 {
+        parts.append("\(micros / 3_600_000_000)h")
+      } else if micros % 60_000_000 == 0 {
+        parts.append("\(micros / 60_000_000)m")
+      } else {
+        parts.append("\(formatNumber(s))s")
+      }
+    }
+    return parts.joined(separator: " ")
+  }
+}
+
+/// What a token is.
+public enum TokenKind: Equatable, Sendable {
+  case identifier(String)
+  /// A backquoted name: never a keyword.
+  case quotedIdentifier(String)
+  case integer(Int64)
+  case number(Double)
+  case percent(Double)
+  case duration(DurationLiteral)
+  case string(String)
+  /// A time literal's text, after the `@`.
+  case time(String)
+  case punct(String)
+  case newline
+  case eof
+}
+
+/// A token and where it stands.
+public struct Token: Sendable {
+  public var kind: TokenKind
+  public var range: SourceRange
+  /// True when white space or a line break comes right before the token.
+  public var spaceBefore: Bool
+}
+
+/// The tokens of a source, with its `##` comment lines (for metric descriptions).
+public struct LexedSource: Sendable {
+  public var tokens: [Token]
+  /// Line number to `##` comment text, for comment lines that hold nothing else.
+  public var docLines: [Int: String]
+  public var diagnostics: [Diagnostic]
+}
+
+/// Turns Tally text into tokens. A line break ends a statement unless a bracket is open
+/// or the next non-blank line starts with white space.
+public struct Lexer {
+  let source: Source
+  private let scalars: [Unicode.Scalar]
+  private let offsets: [Int]  // utf8 offset of each scalar, plus the end
+  private var i = 0
+  private var depth = 0
+  private var tokens: [Token] = []
+  private var docLines: [Int: String] = [:]
+  private var diagnostics: [Diagnostic] = []
+  private var line = 1
+  private var sawSpace = true
+
+  public init(_ source: Source) {
+    self.source = source
+    var sc: [Unicode.Scalar] = []
+    var off: [Int] = []
+    var o = 0
+    for s in source.text.unicodeScalars {
+      sc.append(s)
+      off.append(o)
+      o += UTF8.width(s)
+    }
+    off.append(o)
+    scalars = sc
+    offsets = off
+  }
+
+  /// Lexes the whole source.
+  public static func lex(_ source: Source) -> LexedSource {
+    var lexer = Lexer(source)
+    lexer.run()
+    return LexedSource(tokens: lexer.tokens, docLines: lexer.docLines, diagnostics: lexer.diagnostics)
+  }
+
+  private func peek(_ k: Int = 0) -> Unicode.Scalar? { i + k < scalars.count ? scalars[i + k] : nil }
+
+  private mutating func add(_ kind: TokenKind, from start: Int) {
+    tokens.append(Token(kind: kind, range: SourceRange(offsets[start], offsets[i]), spaceBefore: sawSpace))
+    sawSpace = false
+  }
+
+  private mutating func error(_ message: String, from start: Int, notes: [String] = []) {
+    diagnostics.append(.error(message, source, SourceRange(offsets[start], offsets[max(i, start + 1)]), notes: notes))
+  }
+
+  private static func isIdentStart(_ s: Unicode.Scalar) -> Bool {
+    s == "_" || s.properties.isAlphabetic
+  }
+  private static func isIdentContinue(_ s: Unicode.Scalar) -> Bool {
+    s == "_" || s.properties.isAlphabetic || s.properties.numericType != nil
+      || s.properties.generalCategory == .nonspacingMark || s.properties.generalCategory == .spacingMark
+  }
+  private static func isDigit(_ s: Unicode.Scalar?) -> Bool {
+    guard let s else { return false }
+    return s >= "0" && s <= "9"
+  }
+
+  private mutating func run() {
+    while let c = peek() {
+      let start = i
+      switch c {
+      case " ", "\t", "\r":
+        i += 1
+        sawSpace = true
+      case "\n":
+        i += 1
+        line += 1
+        sawSpace = true
+        if depth == 0 && !nextLineContinues() && !(tokens.last.map { $0.kind == .newline } ?? true) {
+          tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
+        }
+      case "#":
+        let atLineStart = tokens.last.map { $0.kind == .newline } ?? true
+        let lineStart = lineBeginsBlank(before: start)
+        while let d = peek(), d != "\n" { i += 1 }
+        let text = source.slice(offsets[start]..<offsets[i])
+        if text.hasPrefix("##"), lineStart, atLineStart || depth == 0 {
+          docLines[line] = text.dropFirst(2).trimmingCharacters(in: .whitespaces)
+        }
+      case "\"": lexString()
+      case "`":
+        i += 1
+        var name = ""
+        while let d = peek(), d != "`", d != "\n" {
+          name.unicodeScalars.append(d)
+          i += 1
+        }
+        if peek() == "`" {
+          i += 1
+          add(.quotedIdentifier(name), from: start)
+        } else {
+          error(Message.unterminatedBackquote, from: start)
+        }
+      case "@": lexTime()
+      case "(", "[":
+        i += 1
+        depth += 1
+        add(.punct(String(c)), from: start)
+      case ")", "]":
+        i += 1
+        depth = max(0, depth - 1)
+        add(.punct(String(c)), from: start)
+      case "+", "-", "*", "/", ",", ".", "%":
+        i += 1
+        add(.punct(String(c)), from: start)
+      case "=":
+        i += 1
+        if peek() == "=" { i += 1 }
+        add(.punct("="), from: start)
+      case "!":
+        i += 1
+        if peek() == "=" {
+          i += 1
+          add(.punct("!="), from: start)
+        } else {
+          error(Message.unexpectedCharacter("!"), from: start, notes: ["write 'not' or '!='"])
+        }
+      case "<":
+        i += 1
+        if peek() == "=" {
+          i += 1
+          add(.punct("<="), from: start)
+        } else if peek() == ">" {
+          i += 1
+          add(.punct("!="), from: start)
+        } else {
+          add(.punct("<"), from: start)
+        }
+      case ">":
+        i += 1
+        if peek() == "=" {
+          i += 1
+          add(.punct(">="), from: start)
+        } else {
+          add(.punct(">"), from: start)
+        }
+      default:
+        if Lexer.isDigit(c) {
+          lexNumber()
+        } else if Lexer.isIdentStart(c) {
+          var name = ""
+          while let d = peek(), Lexer.isIdentContinue(d) {
+            name.unicodeScalars.append(d)
+            i += 1
+          }
+          add(.identifier(name), from: start)
+        } else {
+          i += 1
+          error(Message.unexpectedCharacter(String(c)), from: start)
+        }
+      }
+    }
+    if !(tokens.last.map { $0.kind == .newline } ?? true) {
+      tokens.append(Token(kind: .newline, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
+    }
+    tokens.append(Token(kind: .eof, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
+  }
+
+  private func lineBeginsBlank(before start: Int) -> Bool {
+    var k = start - 1
+    while k >= 0, scalars[k] != "\n" {
+      if scalars[k] != " " && scalars[k] != "\t" { return false }
+      k -= 1
+    }
+    return true
+  }
+
+  /// Whether the next non-blank line starts with white space (a continuation line).
+  private func nextLineContinues() -> Bool {
+    var k = i
+    while k < scalars.count {
+      var j = k
+      var indented = false
+      while j < scalars.count, scalars[j] == " " || scalars[j] == "\t" || scalars[j] == "\r" {
+        j += 1
+        indented = true
+      }
+      if j >= scalars.count { return false }
+      if scalars[j] == "\n" {
+        k = j + 1
+        continue
+      }
+      if scalars[j] == "#" && !indented { return false }
+      if scalars[j] == "#" {  // an indented comment line: look past it
+        while j < scalars.count, scalars[j] != "\n" { j += 1 }
+        k = j + 1
+        continue
+      }
+      return indented
+    }
+    return false
+  }
+
+  private mutating func lexString() {
+    let start = i
+    i += 1
+    var value = ""
+    while true {
+      guard let c = peek(), c != "\n" else {
+        error(Message.unterminatedString, from: start, notes: ["close the string with '\"'"])
+        return
+      }
+      i += 1
+      if c == "\"" { break }
+      if c == "\\" {
+        let escStart = i - 1
+        guard let e = peek() else { continue }
+        i += 1
+        switch e {
+        case "\"": value += "\""
+        case "\\": value += "\\"
+        case "n": value += "\n"
+        case "t": value += "\t"
+        case "r": value += "\r"
+        case "u":
+          var hex = ""
+          if peek() == "{" {
+            i += 1
+            while let h = peek(), h != "}", hex.count < 8 {
+              hex.unicodeScalars.append(h)
+              i += 1
+            }
+            if peek() == "}" { i += 1 }
+          }
+          if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
+            value.unicodeScalars.append(s)
+          } else {
+            error(Message.badEscape("u{\(hex)}"), from: escStart, notes: ["write a code point as \\u{4E2D}"])
+          }
+        default:
+          error(Message.badEscape(String(e)), from: escStart, notes: ["escapes are \\\", \\\\, \\n, \\t and \\u{XXXX}"])
+        }
+      } else {
+        value.unicodeScalars.append(c)
+      }
+    }
+    add(.string(value), from: start)
+  }
+
+  private mutating func lexTime() {
+    let start = i
+    i += 1
+    var text = ""
+    while let c = peek(), Lexer.isDigit(c) || c == "-" || c == ":" || c == "T" || c == "t" || c == "Z" || c == "z" || c == "+" || c == "." {
+      text.unicodeScalars.append(c)
+      i += 1
+    }
+    if parseTimeText(text) == nil {
+      error(Message.badTimeLiteral(text), from: start)
+      add(.time("1970-01-01"), from: start)
+    } else {
+      add(.time(text), from: start)
+    }
+  }
+
+  private mutating func lexNumber() {
+    let start = i
+    var text = ""
+    var isReal = false
+    func digits(_ lexer: inout Lexer, _ text: inout String) {
+      while let c = lexer.peek(), Lexer.isDigit(c) || (c == "_" && Lexer.isDigit(lexer.peek(1))) {
+        if c != "_" { text.unicodeScalars.append(c) }
+        lexer.i += 1
+      }
+    }
+    digits(&self, &text)
+    if peek() == ".", Lexer.isDigit(peek(1)) {
+      i += 1
+      text += "."
+      isReal = true
+      digits(&self, &text)
+    }
+    if let e = peek(), e == "e" || e == "E",
+      Lexer.isDigit(peek(1)) || ((peek(1) == "+" || peek(1) == "-") && Lexer.isDigit(peek(2)))
+    {
+      text += "e"
+      i += 1
+      if let s = peek(), s == "+" || s == "-" {
+        text.unicodeScalars.append(s)
+        i += 1
+      }
+      isReal = true
+      digits(&self, &text)
+    }
+    if peek() == "%" {
+      i += 1
+      add(.percent((Double(text) ?? 0) / 100), from: start)
+      return
+    }
+    if let u = peek(), Lexer.isIdentStart(u) {
+      var unit = ""
+      while let d = peek(), Lexer.isIdentContinue(d) {
+        unit.unicodeScalars.append(d)
+        i += 1
+      }
+      let amount = Double(text) ?? 0
+      let whole = Int(exactly: amount)
+      let fixed: [String: Double] = ["s": 1e6, "m": 60e6, "h": 3600e6]
+      if let f = fixed[unit] {
+        add(.duration(DurationLiteral(micros: Int64((amount * f).rounded()))), from: start)
+      } else if let n = whole, ["d", "w", "mo", "y"].contains(unit) {
+        let d: DurationLiteral
+        switch unit {
+        case "d": d = DurationLiteral(days: n)
+        case "w": d = DurationLiteral(days: n * 7)
+        case "mo": d = DurationLiteral(months: n)
+        default: d = DurationLiteral(months: n * 12)
+        }
+        add(.duration(d), from: start)
+      } else if ["d", "w", "mo", "y"].contains(unit) {
+        error("a calendar duration takes a whole number, as in 28d", from: start)
+        add(.duration(DurationLiteral()), from: start)
+      } else {
+        error(Message.badDurationUnit(unit), from: start)
+        add(.integer(0), from: start)
+      }
+      return
+    }
+    if !isReal, let v = Int64(text) {
+      add(.integer(v), from: start)
+    } else if let v = Double(text) {
+      add(.number(v), from: start)
+    } else {
+      error(Message.badNumber(text), from: start)
+      add(.integer(0), from: start)
+    }
+  }
+}

@@ -1,0 +1,578 @@
+import Foundation
+
+/// The statements of a source and the problems found while reading them.
+public struct ParsedSource: Sendable {
+  public var source: Source
+  public var statements: [Statement]
+  public var diagnostics: [Diagnostic]
+}
+
+/// A recursive-descent parser, one function per precedence level. It reports every
+/// malformed statement, skipping to the next statement after each error.
+public struct Parser {
+  private let source: Source
+  private let tokens: [Token]
+  private let docLines: [Int: String]
+  private var pos = 0
+  private var diagnostics: [Diagnostic]
+
+  struct Failure: Error {}
+
+  static let reserved: Set<String> = [
+    "and", "or", "not", "is", "in", "null", "true", "false", "where", "over", "offset", "by", "at",
+  ]
+
+  private init(_ lexed: LexedSource, _ source: Source) {
+    self.source = source
+    self.tokens = lexed.tokens
+    self.docLines = lexed.docLines
+    self.diagnostics = lexed.diagnostics
+  }
+
+  /// Parses a whole source: a `.kpi` file, a REPL line or a command-line formula.
+  public static func parse(_ source: Source) -> ParsedSource {
+    var p = Parser(Lexer.lex(source), source)
+    var statements: [Statement] = []
+    while !p.at(.eof) {
+      if p.at(.newline) {
+        p.pos += 1
+        continue
+      }
+      let start = p.pos
+      do {
+        statements.append(try p.statement())
+        if !p.at(.newline) && !p.at(.eof) {
+          p.fail(Message.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range)
+        }
+      } catch {
+        if p.pos == start { p.pos += 1 }
+      }
+      while !p.at(.newline) && !p.at(.eof) { p.pos += 1 }
+    }
+    return ParsedSource(source: source, statements: statements, diagnostics: p.diagnostics)
+  }
+
+  /// Parses one expression (for `expect` values, `--as-of`-like arguments and tests).
+  public static func parseExpression(_ source: Source) -> (Expr?, [Diagnostic]) {
+    var p = Parser(Lexer.lex(source), source)
+    do {
+      let e = try p.expression()
+      while p.at(.newline) { p.pos += 1 }
+      if !p.at(.eof) {
+        p.fail(Message.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range)
+        return (nil, p.diagnostics)
+      }
+      return (p.diagnostics.isEmpty ? e : nil, p.diagnostics)
+    } catch {
+      return (nil, p.diagnostics)
+    }
+  }
+
+  // MARK: Tokens
+
+  private var peek: Token { tokens[pos] }
+  private func peekAt(_ k: Int) -> Token { tokens[min(pos + k, tokens.count - 1)] }
+  private func at(_ k: TokenKind) -> Bool { peek.kind == k }
+  private func atPunct(_ s: String) -> Bool { peek.kind == .punct(s) }
+  private func atWord(_ w: String) -> Bool { peek.kind == .identifier(w) }
+  private func isWord(_ t: Token, _ w: String) -> Bool { t.kind == .identifier(w) }
+
+  private mutating func advance() -> Token {
+    let t = tokens[pos]
+    if pos < tokens.count - 1 { pos += 1 }
+    return t
+  }
+
+  private mutating func fail(_ message: String, _ range: SourceRange, notes: [String] = []) {
+    diagnostics.append(.error(message, source, range, notes: notes))
+  }
+
+  private mutating func failure(_ message: String, _ range: SourceRange, notes: [String] = []) -> Failure {
+    fail(message, range, notes: notes)
+    return Failure()
+  }
+
+  func describe(_ t: Token) -> String {
+    switch t.kind {
+    case .identifier(let s): return "'\(s)'"
+    case .quotedIdentifier(let s): return "'`\(s)`'"
+    case .integer, .number, .percent: return "number '\(source.slice(t.range.start..<t.range.end))'"
+    case .duration: return "duration '\(source.slice(t.range.start..<t.range.end))'"
+    case .string: return "a string"
+    case .time: return "time '\(source.slice(t.range.start..<t.range.end))'"
+    case .punct(let p): return "'\(p)'"
+    case .newline: return "the end of the line"
+    case .eof: return "the end of the input"
+    }
+  }
+
+  private mutating func expectPunct(_ p: String, _ what: String? = nil) throws -> Token {
+    guard atPunct(p) else {
+      throw failure(Message.expected(what ?? "'\(p)'", found: describe(peek)), peek.range)
+    }
+    return advance()
+  }
+
+  private mutating func expectWord(_ w: String) throws -> Token {
+    guard atWord(w) else { throw failure(Message.expected("'\(w)'", found: describe(peek)), peek.range) }
+    return advance()
+  }
+
+  /// name -> IDENT | `QUOTED`
+  private mutating func name(_ what: String = "a name") throws -> (String, SourceRange) {
+    switch peek.kind {
+    case .identifier(let s) where !Parser.reserved.contains(s):
+      return (s, advance().range)
+    case .quotedIdentifier(let s):
+      return (s, advance().range)
+    default:
+      throw failure(Message.expected(what, found: describe(peek)), peek.range)
+    }
+  }
+
+  private mutating func stringLiteral(_ what: String) throws -> (String, SourceRange) {
+    guard case .string(let s) = peek.kind else {
+      throw failure(Message.expected(what, found: describe(peek)), peek.range)
+    }
+    return (s, advance().range)
+  }
+
+  // MARK: Statements
+
+  /// statement -> dataset | let | metric | assert | test | expression
+  private mutating func statement() throws -> Statement {
+    let first = peek
+    let next = peekAt(1)
+    let isNameToken: (Token) -> Bool = {
+      if case .identifier = $0.kind { return true }
+      if case .quotedIdentifier = $0.kind { return true }
+      return false
+    }
+    if isWord(first, "dataset"), isNameToken(next), isWord(peekAt(2), "from") { return try datasetStatement() }
+    if isWord(first, "let"), isNameToken(next), peekAt(2).kind == .punct("=") { return try letStatement() }
+    if isWord(first, "metric"), isNameToken(next) { return try metricStatement() }
+    if isWord(first, "assert"), next.kind != .newline, next.kind != .eof, !isOperator(next) {
+      pos += 1
+      let e = try expression()
+      return Statement(kind: .assert(e), source: source, keywordRange: first.range, nameRange: first.range, range: first.range.union(e.range))
+    }
+    if isWord(first, "test"), case .string = next.kind { return try testStatement() }
+    let e = try expression()
+    return Statement(kind: .expr(e), source: source, keywordRange: e.range, nameRange: e.range, range: e.range)
+  }
+
+  private func isOperator(_ t: Token) -> Bool {
+    if case .punct(let p) = t.kind { return ["+", "*", "/", "=", "!=", "<", "<=", ">", ">=", ")", ",", "."].contains(p) }
+    if case .identifier(let w) = t.kind { return ["and", "or", "is", "in", "over", "offset", "by", "at"].contains(w) }
+    return false
+  }
+
+  /// dataset -> 'dataset' NAME 'from' STRING ['time' NAME]
+  private mutating func datasetStatement() throws -> Statement {
+    let kw = advance()
+    let (n, nr) = try name("a dataset name")
+    _ = try expectWord("from")
+    let (path, pr) = try stringLiteral("a file path in quotes")
+    var time: String?
+    var end = pr
+    if atWord("time") {
+      _ = advance()
+      let (t, tr) = try name("a time column")
+      time = t
+      end = tr
+    }
+    return Statement(kind: .dataset(name: n, path: path, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+  }
+
+  /// let -> 'let' NAME '=' expression ['where' expression] ['time' NAME]
+  private mutating func letStatement() throws -> Statement {
+    let kw = advance()
+    let (n, nr) = try name()
+    _ = try expectPunct("=")
+    let e = try expression()
+    var filter: Expr?
+    var time: String?
+    var end = e.range
+    if atWord("where") {
+      _ = advance()
+      let f = try expression()
+      filter = f
+      end = f.range
+    }
+    if atWord("time") {
+      _ = advance()
+      let (t, tr) = try name("a time column")
+      time = t
+      end = tr
+    }
+    if filter != nil || time != nil {
+      guard case .name(let base) = e.kind else {
+        throw failure("only a dataset or a view takes 'where' or 'time' in a 'let'", e.range)
+      }
+      return Statement(kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+    }
+    return Statement(kind: .value(name: n, e), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+  }
+
+  /// metric -> 'metric' NAME '=' expression { 'format' NAME | 'target' OP additive | 'warn' OP additive }
+  private mutating func metricStatement() throws -> Statement {
+    let kw = advance()
+    let (n, nr) = try name("a metric name")
+    _ = try expectPunct("=")
+    let e = try expression()
+    var m = MetricDecl(name: n, expr: e)
+    var end = e.range
+    let kwLine = source.location(of: kw.range.start).line
+    var docs: [String] = []
+    var l = kwLine - 1
+    while let d = docLines[l] {
+      docs.insert(d, at: 0)
+      l -= 1
+    }
+    if !docs.isEmpty { m.description = docs.joined(separator: "\n") }
+    while case .identifier(let w) = peek.kind {
+      let t = advance()
+      switch w {
+      case "format":
+        let (f, fr) = try name("a format")
+        guard let vf = ValueFormat(rawValue: f) else {
+          throw failure(Message.unknownFormat(f), fr, notes: suggestion(f, in: ["percent", "number", "integer", "duration"]))
+        }
+        m.format = vf
+        end = fr
+      case "target", "warn":
+        let op = try boundOperator()
+        let v = try additive()
+        if w == "target" { m.target = Bound(op: op, value: v) } else { m.warn = Bound(op: op, value: v) }
+        end = v.range
+      default:
+        throw failure(Message.unknownMetricClause(w), t.range, notes: suggestion(w, in: ["format", "target", "warn"]))
+      }
+    }
+    return Statement(kind: .metric(m), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+  }
+
+  private mutating func boundOperator() throws -> BinaryOp {
+    if case .punct(let p) = peek.kind, let op = BinaryOp(rawValue: p), op.isComparison {
+      _ = advance()
+      return op
+    }
+    throw failure(Message.expected("a comparison ('<', '<=', '>', '>=', '=', '!=')", found: describe(peek)), peek.range)
+  }
+
+  /// test -> 'test' STRING { 'with' NAME 'from' STRING | 'at' TIME | 'expect' expression ['within' additive] }
+  private mutating func testStatement() throws -> Statement {
+    let kw = advance()
+    let (title, tr) = try stringLiteral("a test name in quotes")
+    var t = TestDecl(name: title, fixtures: [], at: nil, expectations: [])
+    var end = tr
+    while case .identifier(let w) = peek.kind {
+      let clause = advance()
+      switch w {
+      case "with":
+        let (d, dr) = try name("a dataset name")
+        _ = try expectWord("from")
+        let (p, pr) = try stringLiteral("a file path in quotes")
+        t.fixtures.append((d, p, dr))
+        end = pr
+      case "at":
+        guard case .time(let text) = peek.kind else { throw failure(Message.atNotTime, peek.range) }
+        t.at = text
+        end = advance().range
+      case "expect":
+        let e = try expression()
+        var x = Expectation(actual: e, expected: nil, tolerance: nil, range: clause.range.union(e.range))
+        if case .binary(.eq, let a, let b) = e.kind {
+          x.actual = a
+          x.expected = b
+        }
+        if atWord("within") {
+          _ = advance()
+          let tol = try additive()
+          x.tolerance = tol
+          x.range = x.range.union(tol.range)
+        }
+        t.expectations.append(x)
+        end = x.range
+      default:
+        throw failure("unknown test clause '\(w)'; clauses are with, at and expect", clause.range, notes: suggestion(w, in: ["with", "at", "expect"]))
+      }
+    }
+    return Statement(kind: .test(t), source: source, keywordRange: kw.range, nameRange: tr, range: kw.range.union(end))
+  }
+
+  // MARK: Expressions
+
+  /// expression -> or { 'over' WINDOW | 'offset' DURATION | 'at' TIME | 'by' KEY {',' KEY} }
+  mutating func expression() throws -> Expr {
+    var e = try orExpr()
+    var window: (Window, SourceRange)?
+    var offsets: [(DurationLiteral, SourceRange)] = []
+    var atTime: (String, SourceRange)?
+    var keys: ([GroupKey], SourceRange)?
+    while case .identifier(let w) = peek.kind, ["over", "offset", "at", "by"].contains(w) {
+      let kw = advance()
+      switch w {
+      case "over":
+        if window != nil { throw failure(Message.duplicateClause("over"), kw.range) }
+        if case .duration(let d) = peek.kind {
+          window = (.trailing(d), kw.range.union(advance().range))
+        } else if case .identifier(let p) = peek.kind, let period = Period(rawValue: p), period != .hour {
+          window = (.period(period), kw.range.union(advance().range))
+        } else {
+          throw failure(Message.windowNotDuration, peek.range)
+        }
+      case "offset":
+        guard case .duration(let d) = peek.kind else { throw failure(Message.offsetNotDuration, peek.range) }
+        offsets.append((d, kw.range.union(advance().range)))
+      case "at":
+        if atTime != nil { throw failure(Message.duplicateClause("at"), kw.range) }
+        guard case .time(let t) = peek.kind else { throw failure(Message.atNotTime, peek.range) }
+        atTime = (t, kw.range.union(advance().range))
+      default:
+        if keys != nil { throw failure(Message.duplicateClause("by"), kw.range) }
+        var list: [GroupKey] = []
+        var r = kw.range
+        repeat {
+          if !list.isEmpty { _ = advance() }
+          let (k, kr) = try groupKey()
+          list.append(k)
+          r = r.union(kr)
+        } while atPunct(",")
+        keys = (list, r)
+      }
+    }
+    if let (w, r) = window { e = Expr(.over(e, w), e.range.union(r)) }
+    for (d, r) in offsets { e = Expr(.offset(e, d), e.range.union(r)) }
+    if let (t, r) = atTime { e = Expr(.at(e, t), e.range.union(r)) }
+    if let (k, r) = keys { e = Expr(.by(e, k), e.range.union(r)) }
+    if window != nil || !offsets.isEmpty || atTime != nil || keys != nil, isBinaryOperator(peek) {
+      throw failure(Message.clauseEndsExpression, peek.range, notes: ["for example: (count(x) over 7d) - 1"])
+    }
+    return e
+  }
+
+  private func isBinaryOperator(_ t: Token) -> Bool {
+    if case .punct(let p) = t.kind { return ["+", "-", "*", "/", "=", "!=", "<", "<=", ">", ">="].contains(p) }
+    if case .identifier(let w) = t.kind { return ["and", "or", "is", "in", "not"].contains(w) }
+    return false
+  }
+
+  /// key -> NAME | DATASET '.' NAME | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year'
+  private mutating func groupKey() throws -> (GroupKey, SourceRange) {
+    if case .identifier(let w) = peek.kind, let p = Period(rawValue: w) {
+      return (.grain(p), advance().range)
+    }
+    var (n, r) = try name("a column to group by")
+    if atPunct(".") {
+      _ = advance()
+      let (c, cr) = try name("a column name")
+      n = c
+      r = r.union(cr)
+    }
+    return (.column(n), r)
+  }
+
+  /// or -> and { 'or' and }
+  private mutating func orExpr() throws -> Expr {
+    var l = try andExpr()
+    while atWord("or") {
+      _ = advance()
+      let r = try andExpr()
+      l = Expr(.binary(.or, l, r), l.range.union(r.range))
+    }
+    return l
+  }
+
+  /// and -> not { 'and' not }
+  private mutating func andExpr() throws -> Expr {
+    var l = try notExpr()
+    while atWord("and") {
+      _ = advance()
+      let r = try notExpr()
+      l = Expr(.binary(.and, l, r), l.range.union(r.range))
+    }
+    return l
+  }
+
+  /// not -> 'not' not | comparison
+  private mutating func notExpr() throws -> Expr {
+    if atWord("not") {
+      let kw = advance()
+      let e = try notExpr()
+      return Expr(.not(e), kw.range.union(e.range))
+    }
+    return try comparison()
+  }
+
+  /// comparison -> additive [ CMP additive | 'is' ['not'] 'null' | ['not'] 'in' '(' expression {',' expression} ')' ]
+  private mutating func comparison() throws -> Expr {
+    let l = try additive()
+    if case .punct(let p) = peek.kind, let op = BinaryOp(rawValue: p), op.isComparison {
+      _ = advance()
+      let r = try additive()
+      let e = Expr(.binary(op, l, r), l.range.union(r.range))
+      if case .punct(let q) = peek.kind, let op2 = BinaryOp(rawValue: q), op2.isComparison {
+        throw failure("comparisons do not chain; join them with 'and'", peek.range)
+      }
+      return e
+    }
+    if atWord("is") {
+      _ = advance()
+      let negated = atWord("not")
+      if negated { _ = advance() }
+      guard atWord("null") else { throw failure(Message.expected("'null' after 'is'", found: describe(peek)), peek.range) }
+      let end = advance().range
+      return Expr(.isNull(l, negated: negated), l.range.union(end))
+    }
+    if atWord("in") || (atWord("not") && isWord(peekAt(1), "in")) {
+      let negated = atWord("not")
+      if negated { _ = advance() }
+      _ = advance()
+      _ = try expectPunct("(", "'(' and a list of values")
+      var items: [Expr] = []
+      if !atPunct(")") {
+        repeat {
+          if !items.isEmpty { _ = advance() }
+          items.append(try expression())
+        } while atPunct(",")
+      }
+      let end = try expectPunct(")", "')' to close the list").range
+      return Expr(.inList(l, items, negated: negated), l.range.union(end))
+    }
+    return l
+  }
+
+  /// additive -> multiplicative { ('+' | '-') multiplicative }
+  mutating func additive() throws -> Expr {
+    var l = try multiplicative()
+    while atPunct("+") || atPunct("-") {
+      let op: BinaryOp = atPunct("+") ? .add : .sub
+      _ = advance()
+      let r = try multiplicative()
+      l = Expr(.binary(op, l, r), l.range.union(r.range))
+    }
+    return l
+  }
+
+  /// multiplicative -> unary { ('*' | '/') unary }
+  private mutating func multiplicative() throws -> Expr {
+    var l = try unary()
+    while atPunct("*") || atPunct("/") {
+      let op: BinaryOp = atPunct("*") ? .mul : .div
+      _ = advance()
+      let r = try unary()
+      l = Expr(.binary(op, l, r), l.range.union(r.range))
+    }
+    return l
+  }
+
+  /// unary -> '-' unary | postfix
+  private mutating func unary() throws -> Expr {
+    if atPunct("-") {
+      let t = advance()
+      let e = try unary()
+      switch e.kind {
+      case .literal(.integer(let v)): return Expr(.literal(.integer(-v)), t.range.union(e.range))
+      case .literal(.number(let v)): return Expr(.literal(.number(-v)), t.range.union(e.range))
+      case .literal(.duration(let d)): return Expr(.literal(.duration(d.negated)), t.range.union(e.range))
+      default: return Expr(.negate(e), t.range.union(e.range))
+      }
+    }
+    if atPunct("+") {
+      _ = advance()
+      return try unary()
+    }
+    return try postfix()
+  }
+
+  /// postfix -> primary [ '.' NAME ] | NAME '(' [ expression ['where' expression] { ',' expression } ] ')'
+  private mutating func postfix() throws -> Expr {
+    let start = peek
+    let e = try primary()
+    if case .name(let base) = e.kind, atPunct("(") {
+      if case .quotedIdentifier = start.kind {
+        throw failure(Message.expected("an operator", found: "'('"), peek.range)
+      }
+      _ = advance()
+      var args: [Expr] = []
+      var filter: Expr?
+      if !atPunct(")") {
+        args.append(try expression())
+        if atWord("where") {
+          _ = advance()
+          filter = try expression()
+        }
+        while atPunct(",") {
+          _ = advance()
+          args.append(try expression())
+        }
+      }
+      guard atPunct(")") else {
+        if atWord("where") {
+          throw failure("'where' belongs right after an aggregate's first argument", peek.range)
+        }
+        throw failure(Message.expected("')' to close the call to '\(base)'", found: describe(peek)), peek.range)
+      }
+      let end = advance().range
+      return Expr(.call(base, args, filter: filter), e.range.union(end))
+    }
+    if case .name(let base) = e.kind, atPunct(".") {
+      _ = advance()
+      let (c, cr) = try name("a column name after '.'")
+      return Expr(.member(base, c, cr), e.range.union(cr))
+    }
+    return e
+  }
+
+  /// primary -> NUMBER | PERCENT | DURATION | STRING | TIME | 'true' | 'false' | 'null' | NAME | '(' expression ')'
+  private mutating func primary() throws -> Expr {
+    let t = peek
+    switch t.kind {
+    case .integer(let v):
+      _ = advance()
+      return Expr(.literal(.integer(v)), t.range)
+    case .number(let v):
+      _ = advance()
+      return Expr(.literal(.number(v)), t.range)
+    case .percent(let v):
+      _ = advance()
+      return Expr(.literal(.number(v)), t.range)
+    case .duration(let d):
+      _ = advance()
+      return Expr(.literal(.duration(d)), t.range)
+    case .string(let s):
+      _ = advance()
+      return Expr(.literal(.string(s)), t.range)
+    case .time(let s):
+      _ = advance()
+      return Expr(.literal(.time(s)), t.range)
+    case .identifier("true"):
+      _ = advance()
+      return Expr(.literal(.bool(true)), t.range)
+    case .identifier("false"):
+      _ = advance()
+      return Expr(.literal(.bool(false)), t.range)
+    case .identifier("null"):
+      _ = advance()
+      return Expr(.literal(.null), t.range)
+    case .identifier(let s) where !Parser.reserved.contains(s):
+      _ = advance()
+      return Expr(.name(s), t.range)
+    case .quotedIdentifier(let s):
+      _ = advance()
+      return Expr(.name(s), t.range)
+    case .punct("("):
+      _ = advance()
+      let e = try expression()
+      guard atPunct(")") else {
+        if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, t.range) }
+        throw failure(Message.expected("')'", found: describe(peek)), peek.range)
+      }
+      let end = advance().range
+      return Expr(e.kind, t.range.union(end))
+    default:
+      throw failure(Message.expected("a value or a name", found: describe(t)), t.range)
+    }
+  }
+}

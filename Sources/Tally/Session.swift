@@ -1,0 +1,318 @@
+import Foundation
+
+/// The result of evaluating a formula.
+public struct Evaluation: Sendable {
+  /// The as-of instant in force (microseconds since the epoch).
+  public var asOf: Int64
+  public var value: MetricValue
+  public var type: ValueType
+  /// The metric's `format`, when the formula is a bare metric name.
+  public var format: ValueFormat?
+}
+
+/// A place a name was defined, for duplicate-definition errors.
+struct DefinitionSite {
+  var source: Source
+  var range: SourceRange
+  var position: String {
+    let (l, c) = source.location(of: range.start)
+    return "\(source.name):\(l):\(c)"
+  }
+}
+
+/// A Tally session: loaded datasets, definitions, a time zone and an as-of instant.
+///
+/// ```swift
+/// let session = Session(zone: Zone("Asia/Shanghai")!)
+/// try session.load(name: "orders", path: "orders.csv")
+/// let result = try session.evaluate("count(orders where status = \"paid\") over 28d")
+/// print(Render.json(result, zone: session.zone))
+/// ```
+public final class Session {
+  /// The session time zone: values without an offset are read in it, days and months follow it.
+  public private(set) var zone: Zone
+  /// An explicit as-of (`--as-of`); nil means the default, from the data.
+  public var asOf: Instant?
+  /// When true (the REPL), defining a name again replaces it instead of being an error.
+  public var allowsRedefinition = false
+  /// The names formulas can use.
+  public private(set) var catalog = Catalog()
+  /// The loaded datasets by name.
+  public private(set) var datasets: [String: Dataset] = [:]
+  /// Metric statements in definition order.
+  public private(set) var metrics: [Statement] = []
+  /// Assert statements in definition order.
+  public private(set) var asserts: [Statement] = []
+  /// Test statements in definition order.
+  public private(set) var tests: [Statement] = []
+  /// Where each dataset was loaded from and with which time column, to reload on a zone change.
+  private var loads: [String: (path: String, time: String?, site: DefinitionSite?)] = [:]
+  private var sites: [String: DefinitionSite] = [:]
+  private var cachedExecutor: Executor?
+
+  /// Creates an empty session.
+  public init(zone: Zone = .utc) {
+    self.zone = zone
+  }
+
+  // MARK: Data
+
+  /// Loads a data file as a dataset. `timeColumn` names its time column (else the contract's default rule).
+  @discardableResult
+  public func load(name: String, path: String, timeColumn: String? = nil) throws -> Dataset {
+    try load(name: name, path: path, timeColumn: timeColumn, site: nil)
+  }
+
+  @discardableResult
+  func load(name: String, path: String, timeColumn: String?, site: DefinitionSite?) throws -> Dataset {
+    if !allowsRedefinition, let s = sites[name] {
+      throw TallyError(duplicate(name, at: site, first: s))
+    }
+    let ds = try DataLoader.load(name: name, path: path, zone: zone)
+    try add(ds, timeColumn: timeColumn, site: site)
+    loads[name] = (path, timeColumn, site)
+    return ds
+  }
+
+  /// Adds an already loaded dataset.
+  public func add(_ ds: Dataset, timeColumn: String? = nil) throws {
+    try add(ds, timeColumn: timeColumn, site: nil)
+  }
+
+  private func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?) throws {
+    var tc = ds.defaultTimeColumn
+    if let timeColumn {
+      let bad: String?
+      var notes: [String] = []
+      if let col = ds.column(timeColumn) {
+        bad = col.type == .time ? nil : Message.notTimeColumn(timeColumn, ds.name, col.type.description)
+      } else {
+        bad = Message.unknownColumn(timeColumn, ds.name)
+        notes = suggestion(timeColumn, in: ds.columnNames)
+      }
+      if let bad {
+        if let site { throw TallyError(.error(bad, site.source, site.range, notes: notes)) }
+        throw TallyError(.dataError(bad, file: ds.path, notes: notes))
+      }
+      tc = timeColumn
+    }
+    removeName(ds.name)
+    datasets[ds.name] = ds
+    catalog.datasets[ds.name] = DatasetSchema(name: ds.name, columns: ds.columns.map { ($0.name, $0.type) }, timeColumn: tc)
+    if let site { sites[ds.name] = site } else { sites[ds.name] = DefinitionSite(source: Source(name: ds.path, text: ""), range: SourceRange(0, 0)) }
+    cachedExecutor = nil
+  }
+
+  /// Changes the session zone; datasets are read again, since times without an offset depend on it.
+  public func setZone(_ z: Zone) throws {
+    zone = z
+    let old = loads
+    for (name, l) in old {
+      let ds = try DataLoader.load(name: name, path: l.path, zone: z)
+      try add(ds, timeColumn: l.time, site: l.site)
+    }
+    cachedExecutor = nil
+  }
+
+  private func removeName(_ name: String) {
+    datasets[name] = nil
+    catalog.datasets[name] = nil
+    catalog.views[name] = nil
+    catalog.values[name] = nil
+    metrics.removeAll { $0.definedName == name }
+    sites[name] = nil
+  }
+
+  private func duplicate(_ name: String, at site: DefinitionSite?, first: DefinitionSite) -> Diagnostic {
+    let note = Message.previousDefinition(name, first.position)
+    if let site { return .error(Message.duplicateName(name), site.source, site.range, notes: [note]) }
+    return Diagnostic(.error, Message.duplicateName(name), notes: [note])
+  }
+
+  /// Whether a name is defined (dataset, view, value or metric).
+  public func isDefined(_ name: String) -> Bool { sites[name] != nil }
+
+  // MARK: Definitions
+
+  /// Parses Tally text and adds its definitions (loading the datasets it declares, relative
+  /// to `baseDirectory`). Returns the statements, including bare formulas, for the caller to evaluate.
+  /// Every error in the text is reported together.
+  @discardableResult
+  public func define(_ source: Source, baseDirectory: String? = nil) throws -> [Statement] {
+    let parsed = Parser.parse(source)
+    var diagnostics = parsed.diagnostics
+    for st in parsed.statements {
+      do {
+        try define(st, baseDirectory: baseDirectory)
+      } catch let e as TallyError {
+        diagnostics += e.diagnostics
+      }
+    }
+    if diagnostics.isEmpty { diagnostics = validate(parsed.statements) }
+    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    return parsed.statements
+  }
+
+  /// Reads a `.kpi` file and adds its definitions.
+  @discardableResult
+  public func defineFile(_ path: String) throws -> [Statement] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw TallyError(.dataError(Message.fileNotFound(path), file: path))
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw TallyError(.dataError(Message.badUTF8, file: path))
+    }
+    return try define(Source(name: path, text: text), baseDirectory: (path as NSString).deletingLastPathComponent)
+  }
+
+  /// Adds one statement's definition. Bare formulas and tests add nothing.
+  public func define(_ st: Statement, baseDirectory: String? = nil) throws {
+    let site = DefinitionSite(source: st.source, range: st.nameRange)
+    if let name = st.definedName, !allowsRedefinition, let first = sites[name] {
+      throw TallyError(duplicate(name, at: site, first: first))
+    }
+    switch st.kind {
+    case .dataset(let name, let path, let time):
+      let full = resolvePath(path, baseDirectory)
+      do {
+        try load(name: name, path: full, timeColumn: time, site: site)
+      } catch var e as TallyError {
+        // A missing file is reported at the declaration.
+        e.diagnostics = e.diagnostics.map { d in
+          if case .file(let f, nil, nil) = d.location, f == full {
+            return Diagnostic(.error, d.message, at: .source(st.source, st.range), notes: d.notes)
+          }
+          return d
+        }
+        throw e
+      }
+    case .view(let name, let base, let filter, let time):
+      removeName(name)
+      catalog.views[name] = ViewDefinition(name: name, base: base, filter: filter, time: time, source: st.source, range: st.range)
+      sites[name] = site
+    case .value(let name, let e):
+      removeName(name)
+      if case .name(let base) = e.kind, catalog.datasets[base] != nil || catalog.views[base] != nil {
+        catalog.views[name] = ViewDefinition(name: name, base: base, filter: nil, time: nil, source: st.source, range: st.range)
+      } else {
+        catalog.values[name] = ValueDefinition(name: name, expr: e, source: st.source, metric: nil)
+      }
+      sites[name] = site
+    case .metric(let m):
+      removeName(name: m.name)
+      catalog.values[m.name] = ValueDefinition(name: m.name, expr: m.expr, source: st.source, metric: m)
+      metrics.append(st)
+      sites[m.name] = site
+    case .assert: asserts.append(st)
+    case .test: tests.append(st)
+    case .expr: break
+    }
+    cachedExecutor = nil
+  }
+
+  private func removeName(name: String) { removeName(name) }
+
+  func resolvePath(_ path: String, _ base: String?) -> String {
+    if path.hasPrefix("/") || base == nil || base!.isEmpty { return path }
+    return (base! as NSString).appendingPathComponent(path)
+  }
+
+  /// Checks every definition of some statements; returns all diagnostics.
+  public func validate(_ statements: [Statement]) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for st in statements {
+      var checker = Checker(catalog: catalog, zone: zone)
+      switch st.kind {
+      case .view(let name, _, _, _):
+        _ = checker.checkView(name, source: st.source)
+      case .value(_, let e):
+        if case .name(let n) = e.kind, catalog.views[n] != nil || catalog.datasets[n] != nil { break }
+        _ = checker.check(e, st.source)
+      case .metric(let m):
+        let node = checker.check(m.expr, st.source)
+        for b in [m.target, m.warn].compactMap({ $0 }) {
+          if let bn = checker.check(b.value, st.source), let node, !bn.isConstant || binaryType(b.op, node.type, bn.type) == nil {
+            diagnostics.append(.error(bn.isConstant ? Message.typeMismatch(b.op.rawValue, node.type.description, bn.type.description) : "a bound must be a constant, as in 1.5% or 24h", st.source, b.value.range))
+          }
+        }
+      case .assert(let e):
+        if let node = checker.check(e, st.source), node.type != .bool, node.type != .null {
+          diagnostics.append(.error(Message.assertNotBool, st.source, e.range))
+        }
+      default: break
+      }
+      diagnostics += checker.diagnostics
+    }
+    return diagnostics
+  }
+
+  // MARK: Evaluation
+
+  /// The as-of instant in force: the explicit one, else the start of the day after the latest
+  /// time in any dataset's or view's time column, else the start of tomorrow.
+  public var resolvedAsOf: Int64 {
+    if let asOf { return asOf.resolve(zone) }
+    var latest: Int64?
+    var columns: [(String, String)] = []
+    for (name, schema) in catalog.datasets { if let t = schema.timeColumn { columns.append((name, t)) } }
+    for v in catalog.views.values {
+      if let t = v.time, let base = baseDataset(v.name) { columns.append((base, t)) }
+    }
+    for (d, c) in columns {
+      guard let col = datasets[d]?.column(c), case .time(let ts) = col.vector.data else { continue }
+      for i in 0..<ts.count where col.vector.isValid(i) {
+        if latest == nil || ts[i] > latest! { latest = ts[i] }
+      }
+    }
+    let anchor = latest ?? Int64(Date().timeIntervalSince1970 * 1e6)
+    return zone.add(DurationLiteral(days: 1), to: zone.periodStart(.day, anchor))
+  }
+
+  private func baseDataset(_ view: String) -> String? {
+    var name = view
+    var seen = Set<String>()
+    while let v = catalog.views[name], seen.insert(name).inserted { name = v.base }
+    return catalog.datasets[name] != nil ? name : nil
+  }
+
+  private var executor: Executor {
+    if let e = cachedExecutor { return e }
+    let e = Executor(datasets: datasets, zone: zone)
+    cachedExecutor = e
+    return e
+  }
+
+  /// The whole pipeline for one formula: lex and parse, check names and types, then execute.
+  /// Stops at the first stage that fails, with every diagnostic of that stage.
+  public func evaluate(_ text: String, sourceName: String = "<expr>") throws -> Evaluation {
+    let source = Source(name: sourceName, text: text)
+    let (expr, diagnostics) = Parser.parseExpression(source)
+    guard let expr, diagnostics.isEmpty else { throw TallyError(diagnostics) }
+    return try evaluate(expr, in: source)
+  }
+
+  /// Checks and executes a parsed formula.
+  public func evaluate(_ expr: Expr, in source: Source) throws -> Evaluation {
+    let node = try Checker.check(expr, in: source, catalog: catalog, zone: zone).get()
+    let asOf = resolvedAsOf
+    let value = try executor.evaluate(node, asOf: asOf)
+    var format: ValueFormat?
+    if case .name(let n) = expr.kind { format = catalog.values[n]?.metric?.format }
+    return Evaluation(asOf: asOf, value: value, type: node.type, format: format)
+  }
+
+  /// Checks a formula without running it; returns its type.
+  public func typeCheck(_ text: String, sourceName: String = "<expr>") throws -> ValueType {
+    let source = Source(name: sourceName, text: text)
+    let (expr, diagnostics) = Parser.parseExpression(source)
+    guard let expr, diagnostics.isEmpty else { throw TallyError(diagnostics) }
+    return try Checker.check(expr, in: source, catalog: catalog, zone: zone).get().type
+  }
+
+  /// Evaluates a constant bound (`target <= 1.5%`).
+  func constant(_ e: Expr, in source: Source) throws -> Value {
+    let r = try evaluate(e, in: source)
+    if case .scalar(let v) = r.value { return v }
+    throw TallyError(.error(Message.groupedTarget, source, e.range))
+  }
+}

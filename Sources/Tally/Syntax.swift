@@ -1,0 +1,183 @@
+import Foundation
+
+/// A literal value as written.
+public enum Literal: Hashable, Sendable {
+  case integer(Int64)
+  case number(Double)
+  case bool(Bool)
+  case string(String)
+  /// A time literal's text; its zone is the session's unless the text names an offset.
+  case time(String)
+  case duration(DurationLiteral)
+  case null
+}
+
+/// Binary operators, by precedence level.
+public enum BinaryOp: String, Sendable {
+  case or, and
+  case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+  case add = "+", sub = "-", mul = "*", div = "/"
+
+  var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
+  var isLogical: Bool { self == .or || self == .and }
+}
+
+/// The window of an `over` clause.
+public enum Window: Hashable, Sendable {
+  /// `[E − d, E)`.
+  case trailing(DurationLiteral)
+  /// The calendar period containing the instant just before E, to date.
+  case period(Period)
+}
+
+/// One key of a `by` clause.
+public enum GroupKey: Hashable, Sendable {
+  case column(String)
+  case grain(Period)
+
+  /// The name of the key column in results.
+  public var name: String {
+    switch self {
+    case .column(let c): return c
+    case .grain(let p): return p.rawValue
+    }
+  }
+}
+
+/// An expression with the byte range it was written at.
+public indirect enum ExprKind: Sendable {
+  case literal(Literal)
+  /// A bare or backquoted name: a column, a dataset, a view, a `let` or a `metric`.
+  case name(String)
+  /// `dataset.column`.
+  case member(String, String, SourceRange)
+  case negate(Expr)
+  case not(Expr)
+  case binary(BinaryOp, Expr, Expr)
+  case isNull(Expr, negated: Bool)
+  case inList(Expr, [Expr], negated: Bool)
+  /// A function or aggregate call; `filter` is an aggregate's `where`.
+  case call(String, [Expr], filter: Expr?)
+  case over(Expr, Window)
+  case offset(Expr, DurationLiteral)
+  case at(Expr, String)
+  case by(Expr, [GroupKey])
+}
+
+/// An expression node.
+public struct Expr: Sendable {
+  public var kind: ExprKind
+  public var range: SourceRange
+  public init(_ kind: ExprKind, _ range: SourceRange) {
+    self.kind = kind
+    self.range = range
+  }
+}
+
+/// How a metric's value is shown.
+public enum ValueFormat: String, Sendable {
+  case percent, number, integer, duration
+}
+
+/// A `target` or `warn` bound.
+public struct Bound: Sendable {
+  public var op: BinaryOp
+  public var value: Expr
+}
+
+/// A `metric` statement.
+public struct MetricDecl: Sendable {
+  public var name: String
+  public var expr: Expr
+  public var description: String?
+  public var format: ValueFormat?
+  public var target: Bound?
+  public var warn: Bound?
+}
+
+/// An `expect` line of a `test`.
+public struct Expectation: Sendable {
+  public var actual: Expr
+  public var expected: Expr?
+  public var tolerance: Expr?
+  public var range: SourceRange
+}
+
+/// A `test` statement: fixture data, an as-of, expected values.
+public struct TestDecl: Sendable {
+  public var name: String
+  public var fixtures: [(dataset: String, path: String, range: SourceRange)]
+  public var at: String?
+  public var expectations: [Expectation]
+}
+
+/// What a statement says.
+public enum StatementKind: Sendable {
+  case dataset(name: String, path: String, time: String?)
+  case view(name: String, base: String, filter: Expr?, time: String?)
+  case value(name: String, Expr)
+  case metric(MetricDecl)
+  case assert(Expr)
+  case test(TestDecl)
+  case expr(Expr)
+}
+
+/// A statement, with the range of its first keyword and of the whole.
+public struct Statement: Sendable {
+  public var kind: StatementKind
+  public var source: Source
+  /// The range of the statement's keyword (its reported line).
+  public var keywordRange: SourceRange
+  /// The range of the name it defines, if any.
+  public var nameRange: SourceRange
+  public var range: SourceRange
+
+  /// The name the statement defines, if any.
+  public var definedName: String? {
+    switch kind {
+    case .dataset(let n, _, _), .view(let n, _, _, _), .value(let n, _): return n
+    case .metric(let m): return m.name
+    default: return nil
+    }
+  }
+
+  /// The 1-based line of the statement's keyword.
+  public var line: Int { source.location(of: keywordRange.start).line }
+}
+
+extension Expr {
+  /// A tree dump with positions, for tests and `--dump`.
+  public func dump() -> String {
+    let r = "@\(range.start)-\(range.end)"
+    switch kind {
+    case .literal(let l):
+      switch l {
+      case .integer(let v): return "\(v)\(r)"
+      case .number(let v): return "\(formatNumber(v))\(r)"
+      case .bool(let b): return "\(b)\(r)"
+      case .string(let s): return "\"\(s)\"\(r)"
+      case .time(let t): return "@\(t)\(r)"
+      case .duration(let d): return "\(d)\(r)"
+      case .null: return "null\(r)"
+      }
+    case .name(let n): return "\(n)\(r)"
+    case .member(let a, let b, _): return "\(a).\(b)\(r)"
+    case .negate(let e): return "(- \(e.dump()))\(r)"
+    case .not(let e): return "(not \(e.dump()))\(r)"
+    case .binary(let op, let a, let b): return "(\(op.rawValue) \(a.dump()) \(b.dump()))\(r)"
+    case .isNull(let e, let n): return "(is \(n ? "not " : "")null \(e.dump()))\(r)"
+    case .inList(let e, let l, let n): return "(\(n ? "not " : "")in \(e.dump()) [\(l.map { $0.dump() }.joined(separator: " "))])\(r)"
+    case .call(let f, let args, let w):
+      let a = args.map { $0.dump() }.joined(separator: " ")
+      return "(\(f) \(a)\(w.map { " where \($0.dump())" } ?? ""))\(r)"
+    case .over(let e, let w):
+      switch w {
+      case .trailing(let d): return "(over \(d) \(e.dump()))\(r)"
+      case .period(let p): return "(over \(p.rawValue) \(e.dump()))\(r)"
+      }
+    case .offset(let e, let d): return "(offset \(d) \(e.dump()))\(r)"
+    case .at(let e, let t): return "(at @\(t) \(e.dump()))\(r)"
+    case .by(let e, let keys): return "(by [\(keys.map(\.name).joined(separator: " "))] \(e.dump()))\(r)"
+    }
+  }
+}

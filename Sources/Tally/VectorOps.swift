@@ -1,0 +1,346 @@
+import Foundation
+
+/// Aggregates over the rows of a mask, per group.
+struct Accumulator {
+  let function: AggregateFunction
+  let arg: Vector?
+  let type: ValueType
+  let parameter: Double?
+  let broadcast: Bool
+  var counts: [Int]
+  var isum: [Int64] = []
+  var overflowed: [Bool] = []
+  var dsum: [Double] = []
+  var comp: [Double] = []
+  var best: [Int] = []  // row index of the min/max so far, -1 for none
+  var lists: [[Double]] = []
+  var ilists: [[Int64]] = []
+  var distinct: [Set<Int64>] = []
+
+  init(_ f: AggregateFunction, _ arg: Vector?, _ type: ValueType, _ parameter: Double?, groups: Int) {
+    function = f
+    self.arg = arg
+    self.type = type
+    self.parameter = parameter
+    broadcast = (arg?.count ?? 0) == 1
+    counts = [Int](repeating: 0, count: groups)
+    switch f {
+    case .sum, .avg:
+      isum = [Int64](repeating: 0, count: groups)
+      overflowed = [Bool](repeating: false, count: groups)
+      dsum = [Double](repeating: 0, count: groups)
+      comp = [Double](repeating: 0, count: groups)
+    case .min, .max: best = [Int](repeating: -1, count: groups)
+    case .median, .percentile:
+      if arg.map({ $0.type == .time || $0.type == .duration }) ?? false {
+        ilists = [[Int64]](repeating: [], count: groups)
+      } else {
+        lists = [[Double]](repeating: [], count: groups)
+      }
+    case .count_distinct: distinct = [Set<Int64>](repeating: [], count: groups)
+    case .count: break
+    }
+  }
+
+  @inline(__always) mutating func add(_ row: Int, group g: Int) {
+    counts[g] += 1
+    guard let arg else { return }
+    let i = broadcast ? 0 : row
+    switch function {
+    case .count: break
+    case .count_distinct:
+      switch arg.data {
+      case .int(let a), .time(let a), .duration(let a): distinct[g].insert(a[i])
+      case .number(let a): distinct[g].insert(Int64(bitPattern: (a[i] == 0 ? 0 : a[i]).bitPattern))
+      case .string(let c, _): distinct[g].insert(Int64(c[i]))
+      case .bool(let b): distinct[g].insert(b[i] ? 1 : 0)
+      }
+    case .sum, .avg:
+      switch arg.data {
+      case .int(let a), .duration(let a), .time(let a):
+        if !overflowed[g] {
+          let (s, o) = isum[g].addingReportingOverflow(a[i])
+          if o { overflowed[g] = true } else { isum[g] = s }
+        }
+        addDouble(Double(a[i]), g)
+      case .bool(let b):
+        if b[i] {
+          isum[g] += 1
+          addDouble(1, g)
+        }
+      case .number(let a): addDouble(a[i], g)
+      case .string: break
+      }
+    case .min, .max:
+      let cur = best[g]
+      if cur < 0 || better(i, than: cur) { best[g] = i }
+    case .median, .percentile:
+      switch arg.data {
+      case .int(let a): lists[g].append(Double(a[i]))
+      case .number(let a): lists[g].append(a[i])
+      case .time(let a), .duration(let a): ilists[g].append(a[i])
+      default: break
+      }
+    }
+  }
+
+  /// Neumaier's compensated sum.
+  @inline(__always) private mutating func addDouble(_ x: Double, _ g: Int) {
+    let s = dsum[g]
+    let t = s + x
+    if abs(s) >= abs(x) { comp[g] += (s - t) + x } else { comp[g] += (x - t) + s }
+    dsum[g] = t
+  }
+
+  private func better(_ i: Int, than j: Int) -> Bool {
+    guard let arg else { return false }
+    let less: Bool, greater: Bool
+    switch arg.data {
+    case .int(let a), .time(let a), .duration(let a):
+      less = a[i] < a[j]
+      greater = a[i] > a[j]
+    case .number(let a):
+      less = a[i] < a[j]
+      greater = a[i] > a[j]
+    case .string(let c, let d):
+      let r = Ops.compareStrings(d[Int(c[i])], d[Int(c[j])])
+      less = r < 0
+      greater = r > 0
+    case .bool(let b):
+      less = !b[i] && b[j]
+      greater = b[i] && !b[j]
+    }
+    return function == .min ? less : greater
+  }
+
+  func result(_ g: Int) -> Value {
+    let n = counts[g]
+    switch function {
+    case .count: return .int(Int64(n))
+    case .count_distinct: return .int(Int64(distinct.isEmpty ? 0 : distinct[g].count))
+    case .sum:
+      if isum.isEmpty { return zero }
+      switch type {
+      case .int: return overflowed[g] ? .number(dsum[g] + comp[g]) : .int(isum[g])
+      case .duration: return .duration(overflowed[g] ? Int64(clamping: Int64((dsum[g] + comp[g]).rounded())) : isum[g])
+      default: return .number(dsum[g] + comp[g])
+      }
+    case .avg:
+      guard n > 0, !dsum.isEmpty else { return .null }
+      let total: Double
+      if let arg, [.int, .duration, .time].contains(arg.type), !overflowed[g] {
+        total = Double(isum[g])
+      } else {
+        total = dsum[g] + comp[g]
+      }
+      let mean = total / Double(n)
+      return type == .duration ? Ops.durationValue(mean) : .number(mean)
+    case .min, .max:
+      guard !best.isEmpty, best[g] >= 0, let arg else { return .null }
+      return arg.value(at: best[g])
+    case .median, .percentile:
+      let q = function == .median ? 0.5 : (parameter ?? 0.5)
+      if !ilists.isEmpty {
+        let xs = ilists[g].sorted()
+        guard !xs.isEmpty else { return .null }
+        let pos = q * Double(xs.count - 1)
+        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, xs.count - 1)
+        let frac = pos - Double(lo)
+        let v = Double(xs[lo]) + (Double(xs[hi]) - Double(xs[lo])) * frac
+        let r = Int64(v.rounded())
+        return type == .time ? .time(r) : .duration(r)
+      }
+      guard !lists.isEmpty else { return .null }
+      let xs = lists[g].sorted()
+      guard !xs.isEmpty else { return .null }
+      let pos = q * Double(xs.count - 1)
+      let lo = Int(pos.rounded(.down)), hi = min(lo + 1, xs.count - 1)
+      let frac = pos - Double(lo)
+      return .number(xs[lo] + (xs[hi] - xs[lo]) * frac)
+    }
+  }
+
+  private var zero: Value {
+    switch type {
+    case .number: return .number(0)
+    case .duration: return .duration(0)
+    default: return .int(0)
+    }
+  }
+}
+
+/// Vectorized operators: typed loops over whole columns, one-row vectors broadcast.
+enum VectorOps {
+  static func binary(_ op: BinaryOp, _ a: Vector, _ b: Vector, resultType: ValueType, count n: Int) throws -> Vector {
+    if op == .and || op == .or { return logical(op, a, b, n) }
+    let aNull = a.count == 1 && !a.isValid(0), bNull = b.count == 1 && !b.isValid(0)
+    if aNull || bNull { return Vector.constant(.null, resultType == .null ? .bool : resultType) }
+    let valid = combinedValid(a, b, n)
+    if op.isComparison { return compare(op, a, b, n, valid) }
+    return try arithmetic(op, a, b, resultType, n, valid)
+  }
+
+  /// Validity of a combination: null where either side is.
+  static func combinedValid(_ a: Vector, _ b: Vector, _ n: Int) -> Bitmap? {
+    func full(_ v: Vector) -> Bitmap? {
+      guard let m = v.valid else { return nil }
+      if v.count == 1 && n != 1 { return m[0] ? nil : Bitmap(count: n, value: false) }
+      return m
+    }
+    switch (full(a), full(b)) {
+    case (nil, nil): return nil
+    case (let x?, nil): return x
+    case (nil, let y?): return y
+    case (let x?, let y?): return x & y
+    }
+  }
+
+  static func expandBool(_ v: Vector, _ n: Int) -> (t: Bitmap, f: Bitmap) {
+    if v.count == 1 && n != 1 {
+      let known = v.isValid(0)
+      var isTrue = false
+      if case .bool(let b) = v.data { isTrue = b[0] }
+      return (Bitmap(count: n, value: known && isTrue), Bitmap(count: n, value: known && !isTrue))
+    }
+    guard case .bool(let b) = v.data else { return (Bitmap(count: n, value: false), Bitmap(count: n, value: false)) }
+    let valid = v.valid ?? Bitmap(count: n, value: true)
+    return (b & valid, Bitmap.andNot(valid, b))
+  }
+
+  /// Three-valued logic on (true, false) bitmaps.
+  static func logical(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ n: Int) -> Vector {
+    let (ta, fa) = expandBool(a, n), (tb, fb) = expandBool(b, n)
+    let t = op == .and ? ta & tb : ta | tb
+    let f = op == .and ? fa | fb : fa & fb
+    let known = t | f
+    return Vector(type: .bool, data: .bool(t), valid: known.popcount == n ? nil : known)
+  }
+
+  static func int64s(_ v: Vector) -> [Int64]? {
+    switch v.data {
+    case .int(let a), .time(let a), .duration(let a): return a
+    case .bool(let b): return (0..<b.count).map { b[$0] ? 1 : 0 }
+    default: return nil
+    }
+  }
+
+  static func doubles(_ v: Vector) -> [Double]? {
+    switch v.data {
+    case .number(let a): return a
+    case .int(let a), .duration(let a), .time(let a): return a.map(Double.init)
+    default: return nil
+    }
+  }
+
+  static func compare(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ n: Int, _ valid: Bitmap?) -> Vector {
+    var out = Bitmap(count: n, value: false)
+    let sa = a.count == 1 && n != 1 ? 0 : 1, sb = b.count == 1 && n != 1 ? 0 : 1
+    @inline(__always) func test(_ c: Int) -> Bool {
+      switch op {
+      case .eq: return c == 0
+      case .ne: return c != 0
+      case .lt: return c < 0
+      case .le: return c <= 0
+      case .gt: return c > 0
+      default: return c >= 0
+      }
+    }
+    switch (a.data, b.data) {
+    case (.string(let ca, let da), .string(let cb, let db)):
+      if sb == 0 {
+        let rhs = db[Int(cb[0])]
+        let byCode = da.map { test(Ops.compareStrings($0, rhs)) }
+        for i in 0..<n where byCode[Int(ca[i])] { out[i] = true }
+      } else if sa == 0 {
+        let lhs = da[Int(ca[0])]
+        let byCode = db.map { test(Ops.compareStrings(lhs, $0)) }
+        for i in 0..<n where byCode[Int(cb[i])] { out[i] = true }
+      } else {
+        for i in 0..<n where test(Ops.compareStrings(da[Int(ca[i])], db[Int(cb[i])])) { out[i] = true }
+      }
+    case (.number, _), (_, .number):
+      guard let x = doubles(a), let y = doubles(b) else { break }
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          for i in 0..<n {
+            let p = x[i * sa], q = y[i * sb]
+            if test(p < q ? -1 : p > q ? 1 : 0) { out[i] = true }
+          }
+        }
+      }
+    default:
+      guard let x = int64s(a), let y = int64s(b) else { break }
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          for i in 0..<n {
+            let p = x[i * sa], q = y[i * sb]
+            if test(p < q ? -1 : p > q ? 1 : 0) { out[i] = true }
+          }
+        }
+      }
+    }
+    return Vector(type: .bool, data: .bool(out), valid: valid)
+  }
+
+  static func arithmetic(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ type: ValueType, _ n: Int, _ valid0: Bitmap?) throws -> Vector {
+    let sa = a.count == 1 && n != 1 ? 0 : 1, sb = b.count == 1 && n != 1 ? 0 : 1
+    var valid = valid0
+    func markNull(_ i: Int) {
+      if valid == nil { valid = Bitmap(count: n, value: true) }
+      valid![i] = false
+    }
+    // Integer-valued results: int, time, duration from int64 operands.
+    let intOperands: Bool
+    switch (a.data, b.data) {
+    case (.int, .int), (.time, .time), (.time, .duration), (.duration, .time), (.duration, .duration): intOperands = true
+    default: intOperands = false
+    }
+    if intOperands && op != .div, let x = int64s(a), let y = int64s(b) {
+      var out = [Int64](repeating: 0, count: n)
+      var overflow = false
+      x.withUnsafeBufferPointer { x in
+        y.withUnsafeBufferPointer { y in
+          for i in 0..<n {
+            let p = x[i * sa], q = y[i * sb]
+            let (r, o): (Int64, Bool)
+            switch op {
+            case .add: (r, o) = p.addingReportingOverflow(q)
+            case .sub: (r, o) = p.subtractingReportingOverflow(q)
+            default: (r, o) = p.multipliedReportingOverflow(by: q)
+            }
+            out[i] = r
+            if o && (valid?[i] ?? true) { overflow = true }
+          }
+        }
+      }
+      if overflow { throw TallyError(Diagnostic(.error, Message.integerOverflow(op.rawValue))) }
+      let data: ColumnData = type == .time ? .time(out) : type == .duration ? .duration(out) : .int(out)
+      return Vector(type: type, data: data, valid: valid)
+    }
+    guard let x = doubles(a), let y = doubles(b) else { return Vector.constant(.null, type) }
+    var out = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      let p = x[i * sa], q = y[i * sb]
+      switch op {
+      case .add: out[i] = p + q
+      case .sub: out[i] = p - q
+      case .mul: out[i] = p * q
+      default:
+        if q == 0 {
+          markNull(i)
+        } else {
+          out[i] = p / q
+        }
+      }
+    }
+    if type == .duration {
+      var ints = [Int64](repeating: 0, count: n)
+      for i in 0..<n {
+        let v = out[i].rounded()
+        if v.isFinite && abs(v) < 9e18 { ints[i] = Int64(v) } else { markNull(i) }
+      }
+      return Vector(type: .duration, data: .duration(ints), valid: valid)
+    }
+    return Vector(type: .number, data: .number(out), valid: valid)
+  }
+}

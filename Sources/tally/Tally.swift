@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import Tally
+
+/// `tally`: evaluate KPI formulas over data files.
+@main
+struct TallyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tally",
+    abstract: "Evaluate KPI formulas over CSV, TSV and JSON Lines files.",
+    discussion: "With no subcommand on a terminal, starts the REPL.",
+    version: "0.1.0",
+    subcommands: [EvalCommand.self]
+  )
+
+  static func main() {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.isEmpty {
+      if isatty(STDIN_FILENO) != 0 { arguments = ["repl"] } else { arguments = ["repl"] }
+    }
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch let e as TallyError {
+      Terminal.report(e)
+      Foundation.exit(2)
+    } catch let e as ExitCode {
+      Foundation.exit(e.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(2)
+    }
+  }
+}
+
+/// Writing to the terminal: diagnostics on stderr, colour only on a TTY.
+enum Terminal {
+  static var stderrIsTTY: Bool { isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+  static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+  static func report(_ e: TallyError) {
+    let text = e.diagnostics.map { $0.rendered(color: stderrIsTTY) }.joined()
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  static func error(_ message: String) {
+    FileHandle.standardError.write(Data("tally: error: \(message)\n".utf8))
+  }
+}
+
+/// Options every evaluating command shares.
+struct SessionOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("A data file as a dataset: NAME=PATH, or NAME=PATH,time=COL.", valueName: "NAME=PATH[,time=COL]"))
+  var data: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("A .kpi definition file to load (repeatable).", valueName: "F.kpi"))
+  var file: [String] = []
+
+  @Option(name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (2024-06-30 means through its end) or an instant.", valueName: "T"))
+  var asOf: String?
+
+  @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name such as Asia/Shanghai, or +08:00). Default: UTC.", valueName: "ZONE"))
+  var tz: String = "UTC"
+
+  /// A session with the zone, as-of, data and files loaded.
+  func makeSession() throws -> Session {
+    let session = Session(zone: try zone())
+    session.asOf = try instant()
+    for d in data {
+      let (name, path, time) = try DataArgument.parse(d)
+      try session.load(name: name, path: path, timeColumn: time)
+    }
+    for f in file { try session.defineFile(f) }
+    return session
+  }
+
+  func zone() throws -> Zone {
+    guard let z = Zone(tz) else { throw TallyError(Diagnostic(.error, "unknown time zone '\(tz)'", at: .file("--tz", line: nil, column: nil), notes: ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"])) }
+    return z
+  }
+
+  func instant() throws -> Instant? {
+    guard let asOf else { return nil }
+    guard let i = Instant(asOf) else {
+      throw TallyError(Diagnostic(.error, "malformed as-of '\(asOf)'", at: .file("--as-of", line: nil, column: nil), notes: ["write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"]))
+    }
+    return i
+  }
+}
+
+/// `--data NAME=PATH[,time=COL]`.
+enum DataArgument {
+  static func parse(_ s: String) throws -> (String, String, String?) {
+    guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
+      throw TallyError(Diagnostic(.error, "malformed --data '\(s)'", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
+    }
+    let name = String(s[..<eq])
+    var path = String(s[s.index(after: eq)...])
+    var time: String?
+    if let r = path.range(of: ",time=", options: .backwards), !path[r.upperBound...].contains(",") || true {
+      let col = String(path[r.upperBound...])
+      if !col.isEmpty, !col.contains("/") {
+        time = col
+        path = String(path[..<r.lowerBound])
+      }
+    }
+    guard !path.isEmpty else {
+      throw TallyError(Diagnostic(.error, "malformed --data '\(s)': no path", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
+    }
+    return (name, path, time)
+  }
+}
