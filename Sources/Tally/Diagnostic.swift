@@ -224,5 +224,6 @@ enum Message {
   }
   static func badDataArgument(_ s: String) -> String { "malformed --data '\(s)'; write NAME=PATH or NAME=PATH,time=COL" }
   static func gzip(_ why: String) -> String { "cannot decompress: \(why)" }
+  static func outsideRoot(_ p: String, _ root: String) -> String { "dataset path '\(p)' is outside the root '\(root)'" }
   static func integerOverflow(_ op: String) -> String { "integer overflow in '\(op)'" }
 }

@@ -369,6 +369,11 @@ public final class Executor {
       }
       let l = try row(a, ds), r = try row(b, ds)
       return try VectorOps.binary(op, l, r, resultType: n.type, count: ds.rowCount)
+    case .call(let f, let args) where [.seconds, .minutes, .hours, .days].contains(f):
+      let v = try row(args[0], ds)
+      guard case .duration(let d) = v.data else { return try boxed(n, ds) }
+      let unit: Double = f == .seconds ? 1e6 : f == .minutes ? 60e6 : f == .hours ? 3600e6 : 86400e6
+      return Vector(type: .number, data: .number(d.map { Double($0) / unit }), valid: v.valid)
     default:
       return try boxed(n, ds)
     }

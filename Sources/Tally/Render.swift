@@ -116,7 +116,7 @@ public enum Render {
       cells.enumerated().map { i, c in
         let pad = String(repeating: " ", count: max(0, widths[i] - displayWidth(c)))
         return rightAlign.contains(i) ? pad + c : (i == cells.count - 1 ? c : c + pad)
-      }.joined(separator: "  ")
+      }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     }
     var out = line(header) + "\n"
     out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
@@ -169,10 +169,10 @@ public enum Render {
   /// `45 s`, `12.5 min`, `18.5 h`, `3.2 d`.
   public static func humanDuration(_ seconds: Double) -> String {
     let a = abs(seconds)
-    if a < 60 { return trimZeros(fixed(seconds, 1)) + " s" }
-    if a < 3600 { return trimZeros(fixed(seconds / 60, 1)) + " min" }
-    if a < 86400 * 2 { return trimZeros(fixed(seconds / 3600, 1)) + " h" }
-    return trimZeros(fixed(seconds / 86400, 1)) + " d"
+    if a < 60 { return trimZeros(fixed(seconds, 2)) + " s" }
+    if a < 3600 { return trimZeros(fixed(seconds / 60, 2)) + " min" }
+    if a < 86400 * 2 { return trimZeros(fixed(seconds / 3600, 2)) + " h" }
+    return trimZeros(fixed(seconds / 86400, 2)) + " d"
   }
 
   static func fixed(_ d: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", d) }

@@ -35,6 +35,12 @@ public final class Session {
   public var asOf: Instant?
   /// When true (the REPL), defining a name again replaces it instead of being an error.
   public var allowsRedefinition = false
+  /// When set, a `dataset` path outside this directory (after resolving `..` and symbolic links) is refused.
+  public var root: String?
+  /// Files that replace declared datasets (by name), for `tally test` fixtures.
+  public var datasetOverrides: [String: String] = [:]
+  /// Loaded files shared between sessions (by path), so that several sessions read a file once.
+  public var cache: DatasetCache?
   /// The names formulas can use.
   public private(set) var catalog = Catalog()
   /// The loaded datasets by name.
@@ -68,7 +74,14 @@ public final class Session {
     if !allowsRedefinition, let s = sites[name] {
       throw TallyError(duplicate(name, at: site, first: s))
     }
-    let ds = try DataLoader.load(name: name, path: path, zone: zone)
+    var ds: Dataset
+    if let hit = cache?.get(path, zone: zone) {
+      ds = hit
+      ds.name = name
+    } else {
+      ds = try DataLoader.load(name: name, path: path, zone: zone)
+      cache?.put(path, zone: zone, ds)
+    }
     try add(ds, timeColumn: timeColumn, site: site)
     loads[name] = (path, timeColumn, site)
     return ds
@@ -139,30 +152,77 @@ public final class Session {
   /// Every error in the text is reported together.
   @discardableResult
   public func define(_ source: Source, baseDirectory: String? = nil) throws -> [Statement] {
-    let parsed = Parser.parse(source)
-    var diagnostics = parsed.diagnostics
-    for st in parsed.statements {
+    try define([(source, baseDirectory)])
+  }
+
+  /// Adds the definitions of several sources as one namespace, in three steps that each
+  /// report every error they find: parse all (and find names defined twice) before any data
+  /// is read; then load the declared datasets; then check every formula.
+  @discardableResult
+  public func define(_ sources: [(source: Source, baseDirectory: String?)]) throws -> [Statement] {
+    var diagnostics: [Diagnostic] = []
+    var statements: [(Statement, String?)] = []
+    for (source, base) in sources {
+      let parsed = Parser.parse(source)
+      diagnostics += parsed.diagnostics
+      statements += parsed.statements.map { ($0, base) }
+    }
+    if !allowsRedefinition {
+      var seen: [String: DefinitionSite] = sites
+      for (st, _) in statements {
+        guard let name = st.definedName else { continue }
+        let site = DefinitionSite(source: st.source, range: st.nameRange)
+        if let first = seen[name] {
+          diagnostics.append(duplicate(name, at: site, first: first))
+        } else {
+          seen[name] = site
+        }
+      }
+    }
+    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    for (st, base) in statements {
       do {
-        try define(st, baseDirectory: baseDirectory)
+        try define(st, baseDirectory: base)
       } catch let e as TallyError {
         diagnostics += e.diagnostics
       }
     }
-    if diagnostics.isEmpty { diagnostics = validate(parsed.statements) }
+    if diagnostics.isEmpty { diagnostics = validate(statements.map(\.0)) }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
-    return parsed.statements
+    return statements.map(\.0)
   }
 
-  /// Reads a `.kpi` file and adds its definitions.
+  /// Reads `.kpi` files and adds their definitions as one namespace.
   @discardableResult
-  public func defineFile(_ path: String) throws -> [Statement] {
+  public func defineFiles(_ paths: [String]) throws -> [Statement] {
+    var sources: [(Source, String?)] = []
+    var diagnostics: [Diagnostic] = []
+    for path in paths {
+      do {
+        sources.append((try Session.readSource(path), (path as NSString).deletingLastPathComponent))
+      } catch let e as TallyError {
+        diagnostics += e.diagnostics
+      }
+    }
+    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    return try define(sources)
+  }
+
+  /// Reads a definition file as a source.
+  public static func readSource(_ path: String) throws -> Source {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw TallyError(.dataError(Message.fileNotFound(path), file: path))
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw TallyError(.dataError(Message.badUTF8, file: path))
     }
-    return try define(Source(name: path, text: text), baseDirectory: (path as NSString).deletingLastPathComponent)
+    return Source(name: path, text: text)
+  }
+
+  /// Reads a `.kpi` file and adds its definitions.
+  @discardableResult
+  public func defineFile(_ path: String) throws -> [Statement] {
+    try defineFiles([path])
   }
 
   /// Adds one statement's definition. Bare formulas and tests add nothing.
@@ -173,7 +233,14 @@ public final class Session {
     }
     switch st.kind {
     case .dataset(let name, let path, let time):
-      let full = resolvePath(path, baseDirectory)
+      let full = datasetOverrides[name] ?? resolvePath(path, baseDirectory)
+      if let root, datasetOverrides[name] == nil {
+        let real = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
+        let top = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        if !(real == top || real.hasPrefix(top.hasSuffix("/") ? top : top + "/")) {
+          throw TallyError(.error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
+        }
+      }
       do {
         try load(name: name, path: full, timeColumn: time, site: site)
       } catch var e as TallyError {
@@ -314,5 +381,22 @@ public final class Session {
     let r = try evaluate(e, in: source)
     if case .scalar(let v) = r.value { return v }
     throw TallyError(.error(Message.groupedTarget, source, e.range))
+  }
+}
+
+/// Datasets loaded once and shared by sessions (by path and zone).
+public final class DatasetCache: @unchecked Sendable {
+  private var entries: [String: Dataset] = [:]
+  private let lock = NSLock()
+  public init() {}
+  func get(_ path: String, zone: Zone) -> Dataset? {
+    lock.lock()
+    defer { lock.unlock() }
+    return entries[path + "|" + zone.timeZone.identifier]
+  }
+  func put(_ path: String, zone: Zone, _ ds: Dataset) {
+    lock.lock()
+    entries[path + "|" + zone.timeZone.identifier] = ds
+    lock.unlock()
   }
 }

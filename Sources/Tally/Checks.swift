@@ -1,0 +1,201 @@
+import Foundation
+
+/// A metric's status against its bounds.
+public enum Status: String, Sendable, Comparable {
+  case none, pass, warn, fail
+
+  var rank: Int {
+    switch self {
+    case .none: return 0
+    case .pass: return 1
+    case .warn: return 2
+    case .fail: return 3
+    }
+  }
+  public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
+}
+
+/// A `target` or `warn` bound with its value.
+public struct BoundValue: Sendable {
+  public var op: BinaryOp
+  public var value: Value
+  /// Whether `v OP bound` holds (null never holds).
+  public func holds(_ v: Value) -> Bool {
+    if case .bool(true) = (try? Ops.binary(op, v, value)) ?? .null { return true }
+    return false
+  }
+}
+
+/// One evaluated metric.
+public struct MetricResult: Sendable {
+  public var name: String
+  public var file: String
+  public var line: Int
+  public var formula: String
+  public var description: String?
+  public var format: ValueFormat?
+  public var value: MetricValue
+  public var status: Status
+  public var target: BoundValue?
+  public var warn: BoundValue?
+}
+
+/// One evaluated assert.
+public struct AssertResult: Sendable {
+  public var file: String
+  public var line: Int
+  public var formula: String
+  public var value: MetricValue
+  public var passed: Bool
+}
+
+/// Everything `tally check` found.
+public struct CheckReport: Sendable {
+  public var asOf: Int64
+  public var metrics: [MetricResult]
+  public var asserts: [AssertResult]
+
+  /// 0 when everything holds; 1 when a metric fails, an assert is false, or (strict) a metric warns.
+  public func exitCode(strict: Bool) -> Int32 {
+    if metrics.contains(where: { $0.status == .fail }) || asserts.contains(where: { !$0.passed }) { return 1 }
+    if strict && metrics.contains(where: { $0.status == .warn }) { return 1 }
+    return 0
+  }
+}
+
+extension Session {
+  /// The status of a value: pass when the target holds, else warn when the warn bound holds,
+  /// else fail; none without a target; a null value with a target fails.
+  public static func status(_ v: Value, target: BoundValue?, warn: BoundValue?) -> Status {
+    guard let target else { return .none }
+    if v.isNull { return .fail }
+    if target.holds(v) { return .pass }
+    if let warn, warn.holds(v) { return .warn }
+    return .fail
+  }
+
+  /// Evaluates every metric and assert defined so far, in definition order.
+  public func runChecks() throws -> CheckReport {
+    var metricResults: [MetricResult] = []
+    for st in metrics {
+      guard case .metric(let m) = st.kind else { continue }
+      let e = try evaluate(m.expr, in: st.source)
+      let target = try m.target.map { BoundValue(op: $0.op, value: try constant($0.value, in: st.source)) }
+      let warn = try m.warn.map { BoundValue(op: $0.op, value: try constant($0.value, in: st.source)) }
+      let status: Status
+      switch e.value {
+      case .scalar(let v): status = Session.status(v, target: target, warn: warn)
+      case .grouped(let g):
+        status = g.values.values.map { Session.status($0, target: target, warn: warn) }.max() ?? (target == nil ? .none : .pass)
+      }
+      metricResults.append(
+        MetricResult(
+          name: m.name, file: st.source.name, line: st.line, formula: st.source.slice(m.expr.range.start..<m.expr.range.end),
+          description: m.description, format: m.format, value: e.value, status: status, target: target, warn: warn))
+    }
+    var assertResults: [AssertResult] = []
+    for st in asserts {
+      guard case .assert(let x) = st.kind else { continue }
+      let e = try evaluate(x, in: st.source)
+      let passed: Bool
+      switch e.value {
+      case .scalar(let v): passed = v == .bool(true)
+      case .grouped(let g): passed = g.values.values.allSatisfy { $0 == .bool(true) }
+      }
+      assertResults.append(AssertResult(file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed))
+    }
+    return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults)
+  }
+}
+
+/// One `test` statement's outcome.
+public struct TestResult: Sendable {
+  public var name: String
+  public var file: String
+  public var line: Int
+  /// What went wrong, one entry per failed `expect` (empty when it passed).
+  public var failures: [String]
+  /// Definition or data errors that kept the test from running.
+  public var error: TallyError?
+  public var passed: Bool { failures.isEmpty && error == nil }
+}
+
+/// Runs `test` statements: each in a fresh session over the same definitions, with its
+/// fixture files in place of the datasets it names and its own as-of.
+public enum TestRunner {
+  /// Runs every test in the sources (parsed as one namespace).
+  public static func run(_ sources: [(source: Source, baseDirectory: String?)], zone: Zone, cache: DatasetCache = DatasetCache()) -> [TestResult] {
+    var results: [TestResult] = []
+    for (source, base) in sources {
+      for st in Parser.parse(source).statements {
+        guard case .test(let t) = st.kind else { continue }
+        results.append(run(t, st, sources: sources, base: base, zone: zone, cache: cache))
+      }
+    }
+    return results
+  }
+
+  static func run(_ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, cache: DatasetCache) -> TestResult {
+    var result = TestResult(name: t.name, file: st.source.name, line: st.line, failures: [], error: nil)
+    let session = Session(zone: zone)
+    session.cache = cache
+    for f in t.fixtures { session.datasetOverrides[f.dataset] = session.resolvePath(f.path, base) }
+    if let at = t.at { session.asOf = Instant(at) }
+    do {
+      try session.define(sources)
+      let missing = t.fixtures.filter { session.datasets[$0.dataset] == nil }
+      for f in missing {
+        result.failures.append("'with \(f.dataset)' names no declared dataset")
+      }
+      for x in t.expectations {
+        let formula = st.source.slice(x.actual.range.start..<x.actual.range.end)
+        let actual = try session.evaluate(x.actual, in: st.source)
+        guard case .scalar(let a) = actual.value else {
+          result.failures.append("expect \(formula): the value is grouped; compare one group, or drop 'by'")
+          continue
+        }
+        let zoneRef = session.zone
+        func show(_ v: Value) -> String { Render.display(v, format: nil, zone: zoneRef) }
+        guard let expectedExpr = x.expected else {
+          if a != .bool(true) { result.failures.append("expect \(formula): expected true, got \(show(a))") }
+          continue
+        }
+        let e = try session.constant(expectedExpr, in: st.source)
+        let text = st.source.slice(expectedExpr.range.start..<expectedExpr.range.end)
+        if let tolExpr = x.tolerance {
+          let tol = try session.constant(tolExpr, in: st.source)
+          if !within(a, e, tol) {
+            result.failures.append("expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))")
+          }
+        } else if !equal(a, e) {
+          result.failures.append("expect \(formula) = \(text): got \(show(a)), expected \(show(e))")
+        }
+      }
+    } catch let e as TallyError {
+      result.error = e
+    } catch {
+      result.error = TallyError(Diagnostic(.error, "\(error)"))
+    }
+    return result
+  }
+
+  static func magnitude(_ v: Value) -> Double? {
+    switch v {
+    case .int, .number: return v.double
+    case .duration(let d), .time(let d): return Double(d)
+    default: return nil
+    }
+  }
+
+  static func equal(_ a: Value, _ e: Value) -> Bool {
+    if a.isNull || e.isNull { return a.isNull && e.isNull }
+    if let x = a.double, let y = e.double { return abs(x - y) <= 1e-9 * max(1, abs(y)) }
+    if case .bool(true) = (try? Ops.binary(.eq, a, e)) ?? .null { return true }
+    return false
+  }
+
+  static func within(_ a: Value, _ e: Value, _ tol: Value) -> Bool {
+    guard let x = magnitude(a), let y = magnitude(e), let t = magnitude(tol) else { return equal(a, e) }
+    return abs(x - y) <= abs(t) + 1e-9 * max(1, abs(y))
+  }
+}
