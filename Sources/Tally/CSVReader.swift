@@ -35,10 +35,35 @@ public enum DataLoader {
     return try CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: zone).read(name: name)
   }
 
+  /// The column names of a file's header, read from its first bytes only; nil when they
+  /// cannot be known without reading the whole file (JSON Lines, a header longer than the prefix).
+  public static func header(path: String) throws -> [String]? {
+    guard FileManager.default.fileExists(atPath: path) else { _ = try load(name: "", path: path, zone: .utc); return nil }
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    var bytes = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
+    var lower = path.lowercased()
+    if lower.hasSuffix(".gz") {
+      bytes = (try? gunzip(bytes, file: path, limit: 1 << 20)) ?? []
+      lower.removeLast(3)
+    }
+    if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return nil }
+    let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
+    guard bytes.contains(10) else { return nil }
+    let reader = CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: .utc)
+    return bytes.withUnsafeBufferPointer { p -> [String]? in
+      var start = 0
+      if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
+      var sink = HeaderSink()
+      guard (try? reader.scan(p, from: start, line: 1, columns: nil, sink: &sink, limit: 1)) != nil else { return nil }
+      return sink.names.isEmpty ? nil : sink.names
+    }
+  }
+
   /// Decompresses gzip data (several members are read one after the other).
-  static func gunzip(_ input: [UInt8], file: String) throws -> [UInt8] {
+  static func gunzip(_ input: [UInt8], file: String, limit: Int = .max) throws -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(input.count * 4)
+    out.reserveCapacity(min(limit, input.count * 4))
     var stream = z_stream()
     guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       throw TallyError(.dataError(Message.gzip("zlib failed to start"), file: file))
@@ -55,6 +80,7 @@ public enum DataLoader {
           return inflate(&stream, Z_NO_FLUSH)
         }
         out.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+        if out.count >= limit { return }
         if status == Z_STREAM_END {
           if stream.avail_in == 0 { return }
           inflateReset(&stream)

@@ -8,7 +8,10 @@ public struct DatasetSchema: Sendable {
   /// Where it was declared, for diagnostics about its time column.
   public var declaration: (Source, SourceRange)?
 
-  func type(of column: String) -> ValueType? { columns.first { $0.name == column }?.type }
+  /// True when the columns are not known yet (a header-only check of a JSON Lines file): any name is accepted.
+  public var open = false
+
+  func type(of column: String) -> ValueType? { columns.first { $0.name == column }?.type ?? (open ? .null : nil) }
 }
 
 /// A `let NAME = DATASET [where PRED] [time COL]`.
@@ -139,7 +142,7 @@ public struct Checker {
         error(Message.unknownColumn(t, base.dataset), inner, v.range, notes: suggestion(t, in: schema.columns.map(\.name)))
         return nil
       }
-      guard ty == .time else {
+      guard ty == .time || ty == .null else {
         error(Message.notTimeColumn(t, base.dataset, ty.description), inner, v.range)
         return nil
       }
@@ -488,16 +491,16 @@ public struct Checker {
     case .count, .count_distinct: resultType = .int
     case .sum:
       guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", args[0].range, ctx) }
-      resultType = t == .bool || t == .null ? .int : t
+      resultType = t == .bool ? .int : t
     case .avg:
       guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", args[0].range, ctx) }
-      resultType = t == .duration ? .duration : .number
+      resultType = t == .duration || t == .null ? t : .number
     case .min, .max:
       guard t != .bool else { return typeError(f, t, "a number, a time, a duration or a string", args[0].range, ctx) }
       resultType = t
     case .median, .percentile:
       guard [.int, .number, .duration, .time, .null].contains(t) else { return typeError(f, t, "a number, a duration or a time", args[0].range, ctx) }
-      resultType = t == .int || t == .null ? .number : t
+      resultType = t == .int ? .number : t
     }
     let agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
     return Node(.aggregate(agg), resultType, r)

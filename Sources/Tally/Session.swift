@@ -55,6 +55,8 @@ public final class Session {
   private var loads: [String: (path: String, time: String?, site: DefinitionSite?)] = [:]
   private var sites: [String: DefinitionSite] = [:]
   private var cachedExecutor: Executor?
+  /// A session that reads only the headers of data files: names are checked, types are not.
+  private var headersOnly = false
 
   /// Creates an empty session.
   public init(zone: Zone = .utc) {
@@ -75,7 +77,15 @@ public final class Session {
       throw TallyError(duplicate(name, at: site, first: s))
     }
     var ds: Dataset
-    if let hit = cache?.get(path, zone: zone) {
+    if headersOnly {
+      let names = try DataLoader.header(path: path)
+      let empty = Vector(type: .null, data: .string(codes: [], dictionary: []), valid: nil)
+      ds = Dataset(name: name, path: path, columns: (names ?? []).map { Column(name: $0, vector: empty) }, rowCount: 0)
+      try add(ds, timeColumn: timeColumn, site: site)
+      if names == nil { catalog.datasets[name]?.open = true }
+      catalog.datasets[name]?.timeColumn = timeColumn ?? ""
+      return ds
+    } else if let hit = cache?.get(path, zone: zone) {
       ds = hit
       ds.name = name
     } else {
@@ -97,8 +107,10 @@ public final class Session {
     if let timeColumn {
       let bad: String?
       var notes: [String] = []
-      if let col = ds.column(timeColumn) {
-        bad = col.type == .time ? nil : Message.notTimeColumn(timeColumn, ds.name, col.type.description)
+      if headersOnly && ds.column(timeColumn) == nil && (try? DataLoader.header(path: ds.path)) == nil {
+        bad = nil
+      } else if let col = ds.column(timeColumn) {
+        bad = col.type == .time || col.type == .null ? nil : Message.notTimeColumn(timeColumn, ds.name, col.type.description)
       } else {
         bad = Message.unknownColumn(timeColumn, ds.name)
         notes = suggestion(timeColumn, in: ds.columnNames)
@@ -180,6 +192,20 @@ public final class Session {
       }
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    let jsonLines = statements.contains { st, _ in
+      if case .dataset(_, let path, _) = st.kind { return [".jsonl", ".ndjson", ".json"].contains { path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) } }
+      return false
+    }
+    if !headersOnly && !allowsRedefinition && !jsonLines && !catalog.datasets.values.contains(where: \.open) {
+      // Names first, from the files' headers only, so a typo fails fast even on big files.
+      let probe = Session(zone: zone)
+      probe.headersOnly = true
+      probe.root = root
+      probe.datasetOverrides = datasetOverrides
+      probe.catalog = catalog
+      probe.sites = sites
+      try probe.define(sources)
+    }
     for (st, base) in statements {
       do {
         try define(st, baseDirectory: base)

@@ -1,14 +1,526 @@
 import Foundation
 import Tally
 
+/// What one line of input produced: text for stdout, text for stderr, and whether it failed.
+public struct ReplOutput: Equatable, Sendable {
+  /// Results and acknowledgements.
+  public var stdout = ""
+  /// Diagnostics.
+  public var stderr = ""
+  /// True when a statement or command failed (`tally repl < script` then exits with 1).
+  public var failed = false
+
+  /// Creates an empty output.
+  public init() {}
+
+  /// Everything, stdout first.
+  public var text: String { stdout + stderr }
+
+  mutating func print(_ s: String) {
+    stdout += s.hasSuffix("\n") || s.isEmpty ? s : s + "\n"
+  }
+
+  mutating func error(_ s: String) {
+    stderr += s.hasSuffix("\n") || s.isEmpty ? s : s + "\n"
+    failed = true
+  }
+
+  static func += (a: inout ReplOutput, b: ReplOutput) {
+    a.stdout += b.stdout
+    a.stderr += b.stderr
+    a.failed = a.failed || b.failed
+  }
+}
+
+/// How results are printed (`:format`).
+public enum OutputFormat: String, CaseIterable, Sendable {
+  case table, json, csv
+}
+
 /// The REPL's session logic: lines in, text out. It knows nothing of terminals.
+///
+/// The pipeline for one line, in `feed`:
+/// meta command (`:load`, `:schema`, ...) → or gather lines until the statement is complete
+/// (open brackets, a trailing operator, an indented continuation line) → parse → define or
+/// evaluate each statement → render the result, or the errors with a caret under what was typed.
+///
+/// ```swift
+/// let repl = ReplSession(session: Session(zone: .utc))
+/// print(repl.feed(":load orders.csv").text)
+/// print(repl.feed("count(orders) by day").text)
+/// ```
 public final class ReplSession {
   /// The underlying Tally session.
   public let session: Session
+  /// How results are printed.
+  public var format: OutputFormat = .table
+  /// Whether to print how long each statement took.
+  public var timing = false
+  /// True when a person types at a prompt: a caret then points into the line just typed,
+  /// and a definition may be continued by an indented line typed after it.
+  public var interactive: Bool
+  /// Whether diagnostics use ANSI colours.
+  public var color: Bool
+  /// The name diagnostics give the input: `<repl>` at a prompt, `<stdin>` for a script.
+  public var sourceName: String
+  /// Relative paths (`:load`, `dataset ... from`) are read from here.
+  public var baseDirectory: String
+  /// The width of charts' bars and sparklines, in terminal columns.
+  public var chartWidth = 40
+  /// Set by `:quit`.
+  public private(set) var quitRequested = false
+  /// How many lines failed so far.
+  public private(set) var failureCount = 0
 
-  /// Creates a REPL session.
-  public init(session: Session = Session()) {
+  /// The prompt of a new statement.
+  public static let primaryPrompt = "tally> "
+  /// The prompt of a continuation line.
+  public static let continuationPrompt = "  ...> "
+
+  /// Lines of a statement that is not complete yet.
+  var pending = InputBuffer()
+  /// A complete statement that an indented line may still continue: in a script, not yet
+  /// run (it runs when the next line is not indented); at a prompt, a definition already run.
+  var held: InputBuffer?
+  /// `##` lines waiting for the `metric` they describe.
+  var docs: [InputLine] = []
+  var lineNumber = 0
+  /// The statement that last defined each name, to put it back when a redefinition fails.
+  var definitions: [String: (statement: Statement, baseDirectory: String?)] = [:]
+
+  /// Creates a REPL session. Defining a name again replaces it.
+  public init(session: Session = Session(), interactive: Bool = false, color: Bool = false, baseDirectory: String? = nil) {
     self.session = session
+    self.interactive = interactive
+    self.color = color
+    self.sourceName = interactive ? "<repl>" : "<stdin>"
+    self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
     session.allowsRedefinition = true
   }
+
+  /// The prompt for the next line.
+  public var prompt: String { isContinuing ? Self.continuationPrompt : Self.primaryPrompt }
+
+  /// True while a statement waits for more lines (open brackets, a trailing operator).
+  public var isContinuing: Bool { !pending.isEmpty }
+
+  // MARK: The pipeline
+
+  /// Takes one line of input and returns what it printed.
+  public func feed(_ line: String) -> ReplOutput {
+    lineNumber += 1
+    let out = process(line)
+    if out.failed { failureCount += 1 }
+    return out
+  }
+
+  /// The end of input: runs what is still waiting (an unclosed bracket is then reported).
+  public func finish() -> ReplOutput {
+    var out = flushHeld()
+    if !pending.isEmpty {
+      let b = pending
+      pending = InputBuffer()
+      out += run(b, amending: false)
+    }
+    if out.failed { failureCount += 1 }
+    return out
+  }
+
+  /// Drops the statement being typed (Ctrl-C).
+  public func cancel() {
+    pending = InputBuffer()
+    docs = []
+  }
+
+  private func process(_ line: String) -> ReplOutput {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    if MetaCommand.isCommand(trimmed) {
+      var out = flushHeld()
+      out += command(trimmed)
+      return out
+    }
+    let here = InputLine(text: line, number: lineNumber)
+    // A statement waiting for more lines takes this one.
+    if !pending.isEmpty {
+      pending.append(here)
+      return complete()
+    }
+    // An indented line continues the statement before it (metric clauses, `where` of a view).
+    if line.first?.isWhitespace == true, !trimmed.isEmpty, !trimmed.hasPrefix("#"), var h = held {
+      held = nil
+      h.append(here)
+      pending = h
+      return complete(amending: interactive)
+    }
+    var out = flushHeld()
+    if trimmed.isEmpty { return out }
+    if trimmed.hasPrefix("##") {
+      docs.append(here)
+      return out
+    }
+    if trimmed.hasPrefix("#") { return out }
+    if trimmed.hasPrefix("metric") {
+      pending.lines = docs
+      pending.text = docs.map(\.text).joined(separator: "\n")
+    }
+    docs = []
+    pending.append(here)
+    out += complete()
+    return out
+  }
+
+  /// Runs the pending statement if it is complete; in a script it is held until the next line
+  /// shows whether an indented continuation follows.
+  private func complete(amending: Bool = false) -> ReplOutput {
+    guard !Continuation.needsMore(pending.text) else {
+      pending.amending = pending.amending || amending
+      return ReplOutput()
+    }
+    let b = pending
+    pending = InputBuffer()
+    if !interactive {
+      held = b
+      return ReplOutput()
+    }
+    let (out, definition) = runTracking(b, amending: amending || b.amending)
+    held = definition ? b : nil
+    return out
+  }
+
+  private func flushHeld() -> ReplOutput {
+    guard let h = held else { return ReplOutput() }
+    held = nil
+    if interactive { return ReplOutput() }
+    return run(h, amending: false)
+  }
+
+  func run(_ buffer: InputBuffer, amending: Bool) -> ReplOutput { runTracking(buffer, amending: amending).0 }
+
+  /// Parses a complete statement and runs it. Returns the output and whether it defined a name.
+  private func runTracking(_ buffer: InputBuffer, amending: Bool) -> (ReplOutput, Bool) {
+    var out = ReplOutput()
+    let source = Source(name: sourceName, text: buffer.text)
+    let parsed = Parser.parse(source)
+    guard parsed.diagnostics.isEmpty else {
+      out.error(render(parsed.diagnostics, buffer))
+      return (out, false)
+    }
+    var defined = false
+    for st in parsed.statements {
+      let started = DispatchTime.now()
+      do {
+        out.print(try execute(st, amending: amending))
+        defined = defined || st.definedName != nil
+        if timing { out.print("Time: \(milliseconds(since: started))") }
+      } catch let e as TallyError {
+        out.error(render(e.diagnostics, buffer))
+      } catch let e as ReplFailure {
+        out.print(e.output)
+        out.failed = true
+      } catch {
+        out.error("error: \(error)")
+      }
+    }
+    return (out, defined && !out.failed)
+  }
+
+  /// One statement: bare formulas and asserts are evaluated, everything else defines a name.
+  private func execute(_ st: Statement, amending: Bool) throws -> String {
+    switch st.kind {
+    case .expr(let e):
+      let ev = try session.evaluate(e, in: st.source)
+      return render(ev, grain: timeGrain(of: e))
+    case .assert(let e):
+      let problems = session.validate([st])
+      if !problems.isEmpty { throw TallyError(problems) }
+      let ev = try session.evaluate(e, in: st.source)
+      if case .scalar(.bool(true)) = ev.value { return "assert passed" }
+      let shown = Render.table(ev, zone: session.zone).trimmingCharacters(in: .newlines)
+      throw ReplFailure(output: "assert failed: \(st.source.slice(e.range.start..<e.range.end)) is \(shown)")
+    case .dataset(let name, _, _):
+      let verb = amending ? "updated" : session.isDefined(name) ? "replaced" : "loaded"
+      let started = DispatchTime.now()
+      try session.define(st, baseDirectory: baseDirectory)
+      definitions[name] = (st, baseDirectory)
+      return "\(verb) dataset " + datasetSummary(name, elapsed: started)
+    case .view, .value, .metric:
+      return try define(st, amending: amending)
+    case .test:
+      try session.define(st, baseDirectory: baseDirectory)
+      return "defined a test; run it with 'tally test'"
+    }
+  }
+
+  /// Defines a `let` or `metric`, checking it first so that a broken definition never
+  /// replaces a working one.
+  private func define(_ st: Statement, amending: Bool) throws -> String {
+    guard let name = st.definedName else { return "" }
+    let replacing = session.isDefined(name)
+    var problems = session.validate([st])
+    if case .view(_, let base, let filter, _) = st.kind { problems += checkView(st, base: base, filter: filter) }
+    if !problems.isEmpty { throw TallyError(problems) }
+    try session.define(st, baseDirectory: baseDirectory)
+    let after = session.validate([st])
+    if !after.isEmpty {
+      if let previous = definitions[name] { try? session.define(previous.statement, baseDirectory: previous.baseDirectory) }
+      throw TallyError(after)
+    }
+    definitions[name] = (st, baseDirectory)
+    let verb = amending ? "updated" : replacing ? "replaced" : "defined"
+    if session.catalog.views[name] != nil { return "\(verb) view '\(name)'" }
+    let kind = session.catalog.values[name]?.metric != nil ? "metric" : "value"
+    var line = "\(verb) \(kind) '\(name)'"
+    if let ev = try? session.evaluate(Expr(.name(name), st.nameRange), in: st.source) {
+      switch ev.value {
+      case .scalar(let v):
+        line += " = " + Render.display(v, format: ev.format, zone: session.zone)
+        if let m = session.catalog.values[name]?.metric, m.target != nil {
+          line += " (\(MetricStatus.of(ev.value, m, source: st.source, session: session).rawValue))"
+        }
+      case .grouped(let g):
+        line += " (\(g.values.count) group\(g.values.count == 1 ? "" : "s") by \(g.keyNames.joined(separator: ", ")))"
+      }
+    }
+    return line
+  }
+
+  /// A view's filter checked as `count(BASE where FILTER)`, before the view exists.
+  private func checkView(_ st: Statement, base: String, filter: Expr?) -> [Diagnostic] {
+    var baseRange = st.nameRange
+    let tokens = Lexer.lex(st.source).tokens
+    if let eq = tokens.firstIndex(where: { $0.kind == .punct("=") }), eq + 1 < tokens.count { baseRange = tokens[eq + 1].range }
+    let probe = Expr(.call("count", [Expr(.name(base), baseRange)], filter: filter), st.range)
+    if case .failure(let e) = Checker.check(probe, in: st.source, catalog: session.catalog, zone: session.zone) {
+      return e.diagnostics
+    }
+    return []
+  }
+
+  // MARK: Rendering
+
+  /// A result in the chosen format; a table grouped by a time grain gets a chart below it.
+  func render(_ ev: Evaluation, grain: Period?) -> String {
+    switch format {
+    case .json: return Render.json(ev, zone: session.zone) + "\n"
+    case .csv: return Render.csv(ev, zone: session.zone)
+    case .table:
+      var out = Render.table(ev, zone: session.zone)
+      if let grain, case .grouped(let g) = ev.value,
+        let chart = Chart.render(g, grain: grain, format: ev.format, zone: session.zone, width: chartWidth)
+      {
+        out += "\n" + chart
+      }
+      return out
+    }
+  }
+
+  /// The time grain of a formula grouped `by hour|day|week|month` alone, looking through
+  /// clauses and named values.
+  func timeGrain(of e: Expr, depth: Int = 0) -> Period? {
+    guard depth < 16 else { return nil }
+    switch e.kind {
+    case .by(_, let keys):
+      if keys.count == 1, case .grain(let p) = keys[0] { return p }
+      return nil
+    case .over(let inner, _), .offset(let inner, _), .at(let inner, _): return timeGrain(of: inner, depth: depth + 1)
+    case .name(let n):
+      guard let v = session.catalog.values[n] else { return nil }
+      return timeGrain(of: v.expr, depth: depth + 1)
+    default: return nil
+    }
+  }
+
+  /// Diagnostics for what was just typed. At a prompt, a caret under the typed line
+  /// (it is right above); in a script, `<stdin>:LINE:COL: error: ...` with the line and a caret.
+  func render(_ diagnostics: [Diagnostic], _ buffer: InputBuffer) -> String {
+    let red = color ? "\u{1B}[1;31m" : "", green = color ? "\u{1B}[1;32m" : ""
+    let bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+    var out = ""
+    for d in diagnostics {
+      guard case .source(let src, let range) = d.location, src.name == sourceName, src.text == buffer.text else {
+        out += d.rendered(color: color)
+        continue
+      }
+      let (l, c) = src.location(of: range.start)
+      let (el, ec) = src.location(of: range.end)
+      let typed = buffer.lines.indices.contains(l - 1) ? buffer.lines[l - 1] : InputLine(text: src.lineText(l), number: l)
+      let column = max(1, c - typed.shift)
+      let lead = String(typed.text.prefix(column - 1))
+      let culprit = el == l ? String(typed.text.dropFirst(column - 1).prefix(max(1, ec - c))) : String(typed.text.dropFirst(column - 1))
+      let caret = "^" + String(repeating: "~", count: max(0, Render.displayWidth(culprit) - 1))
+      let pad = lead.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Render.displayWidth(String($0))) }.joined()
+      let severity = d.severity == .error ? "\(red)error\(reset)" : d.severity.rawValue
+      if interactive && l == buffer.lines.count {
+        out += String(repeating: " ", count: Self.primaryPrompt.count) + pad + green + caret + reset + "\n"
+        out += "\(severity): \(bold)\(d.message)\(reset)\n"
+      } else {
+        let gutter = String(typed.number)
+        let blank = String(repeating: " ", count: gutter.count)
+        if interactive {
+          out += "\(severity): \(bold)\(d.message)\(reset)\n"
+        } else {
+          out += "\(bold)\(sourceName):\(typed.number):\(column):\(reset) \(severity): \(bold)\(d.message)\(reset)\n"
+        }
+        out += "\(gutter) | \(typed.text)\n\(blank) | \(pad)\(green)\(caret)\(reset)\n"
+      }
+      for n in d.notes { out += "note: \(n)\n" }
+    }
+    return out
+  }
+
+  // MARK: Datasets
+
+  /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
+  func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil) -> String {
+    guard let ds = session.datasets[name] else { return "'\(name)'" }
+    var s = "'\(name)': \(grouped(ds.rowCount)) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    if let tc = session.catalog.datasets[name]?.timeColumn {
+      if let (lo, hi) = timeRange(ds, tc) {
+        s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"
+      } else {
+        s += ", time \(tc) (no values)"
+      }
+    } else {
+      s += ", no time column"
+    }
+    if let started { s += " (\(milliseconds(since: started)))" }
+    return s
+  }
+
+  /// The earliest and latest value of a time column.
+  func timeRange(_ ds: Dataset, _ column: String) -> (Int64, Int64)? {
+    guard let col = ds.column(column), case .time(let ts) = col.vector.data else { return nil }
+    var lo: Int64?, hi: Int64?
+    for i in 0..<ts.count where col.vector.isValid(i) {
+      if lo == nil || ts[i] < lo! { lo = ts[i] }
+      if hi == nil || ts[i] > hi! { hi = ts[i] }
+    }
+    guard let lo, let hi else { return nil }
+    return (lo, hi)
+  }
+}
+
+/// A line as typed, with its number in the input and how many spaces were put before it
+/// to make it a continuation line.
+struct InputLine {
+  var text: String
+  var number: Int
+  var shift = 0
+}
+
+/// The lines of one statement and the source text they make.
+struct InputBuffer {
+  var lines: [InputLine] = []
+  var text = ""
+  /// Set when the statement continues one already run at the prompt.
+  var amending = false
+
+  var isEmpty: Bool { lines.isEmpty }
+
+  /// Adds a line. After a trailing operator outside brackets, the line is indented by one
+  /// space so that the language reads it as a continuation line.
+  mutating func append(_ line: InputLine) {
+    var l = line
+    if lines.isEmpty {
+      text = l.text
+    } else {
+      if Continuation.depth(text) == 0, let first = l.text.first, !first.isWhitespace {
+        l.shift = 1
+      }
+      text += "\n" + String(repeating: " ", count: l.shift) + l.text
+    }
+    lines.append(l)
+  }
+}
+
+/// When a statement goes on to the next line.
+enum Continuation {
+  static let trailingWords: Set<String> = ["where", "and", "or", "not", "is", "in", "over", "offset", "by", "at"]
+  static let trailingPunct: Set<String> = ["+", "-", "*", "/", ",", "=", "!=", "<", "<=", ">", ">=", "(", "["]
+
+  /// Whether the text needs more lines: an open bracket or a trailing operator.
+  static func needsMore(_ text: String) -> Bool {
+    let lexed = Lexer.lex(Source(name: "", text: text))
+    guard lexed.diagnostics.isEmpty else { return false }
+    var depth = 0
+    var last: TokenKind?
+    for t in lexed.tokens {
+      switch t.kind {
+      case .newline, .eof: continue
+      case .punct("("), .punct("["): depth += 1
+      case .punct(")"), .punct("]"): depth = max(0, depth - 1)
+      default: break
+      }
+      last = t.kind
+    }
+    if depth > 0 { return true }
+    switch last {
+    case .identifier(let w)?: return trailingWords.contains(w)
+    case .punct(let p)?: return trailingPunct.contains(p)
+    default: return false
+    }
+  }
+
+  /// Brackets open at the end of the text.
+  static func depth(_ text: String) -> Int {
+    var depth = 0
+    for t in Lexer.lex(Source(name: "", text: text)).tokens {
+      switch t.kind {
+      case .punct("("), .punct("["): depth += 1
+      case .punct(")"), .punct("]"): depth = max(0, depth - 1)
+      default: break
+      }
+    }
+    return depth
+  }
+}
+
+/// A statement that failed with output that is not a diagnostic (`assert failed: ...`).
+struct ReplFailure: Error {
+  var output: String
+}
+
+/// `1,234,567`.
+func grouped(_ n: Int) -> String {
+  let s = String(n.magnitude)
+  var out = ""
+  for (i, c) in s.enumerated() {
+    if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+    out.append(c)
+  }
+  return (n < 0 ? "-" : "") + out
+}
+
+/// `12.3 ms`, `1.25 s`.
+func milliseconds(since start: DispatchTime) -> String {
+  let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+  if ms >= 1000 { return String(format: "%.2f s", ms / 1000) }
+  return String(format: ms < 10 ? "%.1f ms" : "%.0f ms", ms)
+}
+
+/// Edit distance, for did-you-mean suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.lowercased()), b = Array(b.lowercased())
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var prev = Array(0...b.count)
+  var cur = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    cur[0] = i
+    for j in 1...b.count {
+      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    swap(&prev, &cur)
+  }
+  return prev[b.count]
+}
+
+/// The nearest candidate to `name`, if near enough to be a likely typo.
+func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+  var best: (String, Int)?
+  for c in candidates {
+    let d = editDistance(name, c)
+    if d <= max(1, min(3, name.count / 3 + 1)), best == nil || d < best!.1 { best = (c, d) }
+  }
+  return best?.0
 }

@@ -1,0 +1,227 @@
+import Foundation
+import XCTest
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// `tally check` and `tally test` on fixture directories: statuses, exit codes, every format.
+final class CheckEndToEndTests: XCTestCase {
+  // 6 orders; as of 2024-07-01 (the day after the latest paid_at).
+  // Hand count, over all rows: paid = 5 (ids 1,2,3,4,6), intervened among paid = 2 (ids 2, 4).
+  let orders = """
+    id,shop,amount,status,paid_at,intervened
+    1,A,10,paid,2024-06-01 10:00:00,false
+    2,A,20,paid,2024-06-15 12:00:00,true
+    3,B,30,paid,2024-06-20 08:00:00,false
+    4,B,40,paid,2024-06-29 09:00:00,true
+    5,B,50,unpaid,,false
+    6,C,60,paid,2024-06-30 18:00:00,false
+
+    """
+
+  var definitions: String {
+    """
+    dataset orders from "../data/orders.csv" time paid_at
+    let paid = orders where status != "unpaid"
+
+    ## Share of paid orders with an intervention.
+    metric dispute_rate = count(paid where intervened) / count(paid)
+      format percent
+      target <= 50%
+
+    metric big_share = count(paid where amount >= 30) / count(paid)
+      format percent
+      target <= 50%
+      warn <= 70%
+
+    metric revenue = sum(paid.amount)
+      target > 1000
+
+    metric orders_total = count(orders)
+
+    metric by_shop = count(paid) by shop
+      target >= 2
+
+    assert count(orders where amount < 0) = 0
+    assert count(orders) = 7
+
+    """
+  }
+
+  func testJSONReportHasEveryStatusAndExitsOne() throws {
+    let dir = try TallyProcess.directory(["data/orders.csv": orders, "kpis/main.kpi": definitions])
+    let r = try TallyProcess.run(["check", "kpis", "--format", "json"], in: dir)
+    XCTAssertEqual(r.code, 1, r.stderr)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual(json["as_of"] as? String, "2024-07-01T00:00:00+00:00")
+    let metrics = try XCTUnwrap(json["metrics"] as? [[String: Any]])
+    XCTAssertEqual(metrics.map { $0["name"] as? String }, ["dispute_rate", "big_share", "revenue", "orders_total", "by_shop"])
+    let byName = Dictionary(uniqueKeysWithValues: metrics.map { ($0["name"] as! String, $0) })
+    // 2 of 5 = 40% <= 50%: pass. amount >= 30 among paid: 30, 40, 60 = 3 of 5 = 60%: warn. 160 > 1000 fails.
+    XCTAssertEqual(byName["dispute_rate"]?["value"] as? Double, 0.4)
+    XCTAssertEqual(byName["dispute_rate"]?["status"] as? String, "pass")
+    XCTAssertEqual(byName["big_share"]?["status"] as? String, "warn")
+    XCTAssertEqual(byName["revenue"]?["value"] as? Int, 160)
+    XCTAssertEqual(byName["revenue"]?["status"] as? String, "fail")
+    XCTAssertEqual(byName["orders_total"]?["status"] as? String, "none")
+    XCTAssertTrue(byName["orders_total"]?["target"] is NSNull)
+    XCTAssertEqual(byName["dispute_rate"]?["line"] as? Int, 5)
+    XCTAssertEqual(byName["dispute_rate"]?["file"] as? String, "kpis/main.kpi")
+    let target = try XCTUnwrap(byName["big_share"]?["target"] as? [String: Any])
+    XCTAssertEqual(target["op"] as? String, "<=")
+    XCTAssertEqual(target["value"] as? Double, 0.5)
+    XCTAssertEqual((byName["big_share"]?["warn"] as? [String: Any])?["value"] as? Double, 0.7)
+    // Grouped: A 2, B 2, C 1 → C fails >= 2, so the metric fails (worst row).
+    let grouped = try XCTUnwrap(byName["by_shop"]?["value"] as? [String: Any])
+    XCTAssertEqual(grouped["columns"] as? [String], ["shop", "value"])
+    XCTAssertEqual((grouped["rows"] as? [[Any]])?.map { "\($0[0]):\($0[1])" }, ["A:2", "B:2", "C:1"])
+    XCTAssertEqual(byName["by_shop"]?["status"] as? String, "fail")
+    let asserts = try XCTUnwrap(json["asserts"] as? [[String: Any]])
+    XCTAssertEqual(asserts.map { $0["passed"] as? Bool }, [true, false])
+    XCTAssertEqual(asserts.map { $0["line"] as? Int }, [22, 23])
+  }
+
+  func testStrictFailsOnWarnAndPlainPasses() throws {
+    let kpi = """
+      dataset orders from "orders.csv" time paid_at
+      metric share = count(orders where amount >= 30) / count(orders)
+        target <= 50%
+        warn <= 70%
+      """
+    let dir = try TallyProcess.directory(["orders.csv": orders, "a.kpi": kpi])
+    XCTAssertEqual(try TallyProcess.run(["check", "a.kpi"], in: dir).code, 0)
+    let strict = try TallyProcess.run(["check", "a.kpi", "--strict"], in: dir)
+    XCTAssertEqual(strict.code, 1)
+    XCTAssertTrue(strict.stdout.contains("! warn  share"), strict.stdout)
+  }
+
+  func testAsOfMovesTheWindow() throws {
+    let kpi = """
+      dataset orders from "orders.csv" time paid_at
+      metric recent = count(orders) over 7d
+      """
+    let dir = try TallyProcess.directory(["orders.csv": orders, "a.kpi": kpi])
+    // As of the end of 2024-06-21: [06-15, 06-22) holds ids 2 and 3.
+    let r = try TallyProcess.run(["check", "a.kpi", "--as-of", "2024-06-21", "--format", "json"], in: dir)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual(json["as_of"] as? String, "2024-06-22T00:00:00+00:00")
+    XCTAssertEqual((json["metrics"] as? [[String: Any]])?.first?["value"] as? Int, 2)
+    let shanghai = try TallyProcess.run(["check", "a.kpi", "--as-of", "2024-06-21", "--tz", "Asia/Shanghai", "--format", "json"], in: dir)
+    XCTAssertTrue(shanghai.stdout.contains("\"as_of\": \"2024-06-22T00:00:00+08:00\""), shanghai.stdout)
+  }
+
+  func testJUnitParsesAsXMLWithOneTestcasePerMetricAndAssert() throws {
+    let dir = try TallyProcess.directory(["data/orders.csv": orders, "kpis/main.kpi": definitions])
+    let r = try TallyProcess.run(["check", "kpis", "--format", "junit"], in: dir)
+    XCTAssertEqual(r.code, 1, r.stderr)
+    guard !r.stdout.isEmpty else { return XCTFail("no output") }
+    let doc = try XMLDocument(data: Data(r.stdout.utf8))
+    let cases = try doc.nodes(forXPath: "//testcase")
+    XCTAssertEqual(cases.count, 7)
+    let failures = try doc.nodes(forXPath: "//testcase/failure")
+    XCTAssertEqual(failures.count, 3)  // revenue, by_shop, the false assert
+    let revenue = try doc.nodes(forXPath: "//testcase[@name='revenue']/failure").first
+    XCTAssertTrue(revenue?.stringValue?.contains("formula: sum(paid.amount)") ?? false)
+    XCTAssertTrue(revenue?.stringValue?.contains("value: 160") ?? false)
+  }
+
+  func testMarkdownSummary() throws {
+    let dir = try TallyProcess.directory(["data/orders.csv": orders, "kpis/main.kpi": definitions])
+    let r = try TallyProcess.run(["check", "kpis", "--format", "markdown"], in: dir)
+    XCTAssertTrue(r.stdout.contains("| ✅ | `dispute_rate` | 40.00% | <= 50.00% |  | Share of paid orders with an intervention. |"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("| ❌ | `revenue` | 160 | > 1000 |"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("| ❌ | `count(orders) = 7` | kpis/main.kpi:23 |"), r.stdout)
+  }
+
+  func testErrorsInSeveralFilesAreReportedTogetherBeforeAnyData() throws {
+    let dir = try TallyProcess.directory([
+      "kpis/a.kpi": "dataset orders from \"../orders.csv\" time paid_at\nmetric a = count(orders where intervend)\n",
+      "kpis/b.kpi": "metric b = sum(orders.amout)\nmetric c = count(orders) +\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "kpis"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertEqual(r.stdout, "")
+    let lines = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+    // Parse errors stop before names are checked: b.kpi's dangling '+' first.
+    XCTAssertEqual(lines.count, 1, r.stderr)
+    XCTAssertTrue(lines[0].hasPrefix("kpis/b.kpi:2:"), r.stderr)
+    try Data("metric b = sum(orders.amout)\n".utf8).write(to: dir.appendingPathComponent("kpis/b.kpi"))
+    let again = try TallyProcess.run(["check", "kpis"], in: dir)
+    XCTAssertEqual(again.code, 2)
+    XCTAssertTrue(again.stderr.contains("kpis/a.kpi:2:31: error: unknown column 'intervend' in 'orders'"), again.stderr)
+    XCTAssertTrue(again.stderr.contains("kpis/b.kpi:1:23: error: unknown column 'amout' in 'orders'"), again.stderr)
+    XCTAssertTrue(again.stderr.contains("did you mean 'intervened'?"))
+    XCTAssertTrue(again.stderr.contains("did you mean 'amount'?"))
+    XCTAssertLessThan(again.stderr.range(of: "kpis/a.kpi")!.lowerBound, again.stderr.range(of: "kpis/b.kpi")!.lowerBound)
+  }
+
+  func testNameDefinedTwiceAcrossFilesNamesBothPlaces() throws {
+    let dir = try TallyProcess.directory([
+      "k/a.kpi": "dataset orders from \"../orders.csv\"\nmetric total = count(orders)\n",
+      "k/b.kpi": "metric total = count(orders) + 1\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "k"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.contains("k/b.kpi:1:8: error: 'total' is defined twice"), r.stderr)
+    XCTAssertTrue(r.stderr.contains("'total' was first defined at k/a.kpi:2:8"), r.stderr)
+  }
+
+  func testCycleIsNamed() throws {
+    let dir = try TallyProcess.directory([
+      "a.kpi": "dataset orders from \"orders.csv\"\nlet x = y + 1\nlet y = x * 2\nmetric m = x\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.contains("definitions refer to each other in a cycle: x -> y -> x"), r.stderr)
+  }
+
+  func testRootRefusesPathsOutsideIt() throws {
+    let dir = try TallyProcess.directory([
+      "repo/kpis/a.kpi": "dataset secret from \"../../secret.csv\"\nmetric m = count(secret)\n",
+      "repo/kpis/b.kpi": "dataset linked from \"link.csv\"\nmetric n = count(linked)\n",
+      "secret.csv": "a\n1\n",
+    ])
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.appendingPathComponent("repo/kpis/link.csv").path, withDestinationPath: dir.appendingPathComponent("secret.csv").path)
+    let free = try TallyProcess.run(["check", "repo/kpis"], in: dir)
+    XCTAssertEqual(free.code, 0, free.stderr)
+    let r = try TallyProcess.run(["check", "repo/kpis", "--root", "repo"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.contains("repo/kpis/a.kpi:1:1: error: dataset path '../../secret.csv' is outside the root 'repo'"), r.stderr)
+    XCTAssertTrue(r.stderr.contains("repo/kpis/b.kpi:1:1: error: dataset path 'link.csv' is outside the root 'repo'"), r.stderr)
+    XCTAssertEqual(r.stdout, "")
+  }
+
+  func testMetricTestsShowExpectedAndActual() throws {
+    let kpi = """
+      dataset orders from "orders.csv" time paid_at
+      metric paid_count = count(orders where status = "paid")
+      metric revenue = sum(orders.amount where status = "paid")
+
+      test "paid orders only"
+        with orders from "fixtures/two.csv"
+        at @2024-06-30
+        expect paid_count = 1
+        expect revenue = 10
+
+      test "wrong on purpose"
+        with orders from "fixtures/two.csv"
+        expect revenue = 12 within 1
+      """
+    let two = "id,amount,status,paid_at\n1,10,paid,2024-06-01\n2,99,unpaid,2024-06-02\n"
+    let dir = try TallyProcess.directory(["orders.csv": orders, "a.kpi": kpi, "fixtures/two.csv": two])
+    let r = try TallyProcess.run(["test", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 1, r.stdout + r.stderr)
+    XCTAssertTrue(r.stdout.contains("PASS  paid orders only  (a.kpi:5)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("FAIL  wrong on purpose  (a.kpi:11)"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("expect revenue = 12 within 1: got 10, expected 12"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("1 passed, 1 failed"), r.stdout)
+    // check ignores tests and evaluates the real data: 5 paid orders.
+    let check = try TallyProcess.run(["check", "a.kpi", "--format", "json"], in: dir)
+    XCTAssertTrue(check.stdout.contains("\"name\": \"paid_count\", \"file\": \"a.kpi\", \"line\": 2, \"value\": 5"), check.stdout)
+  }
+}
