@@ -139,7 +139,7 @@ struct ColumnBuilder {
   var bools: [Bool] = []
   var codes: [Int32] = []
   var dictionary: [String] = []
-  var lookup: [String: Int32] = [:]
+  var lookup: [ExactString: Int32] = [:]
   var valid: [Bool] = []
   var anyNull = false
 
@@ -181,36 +181,42 @@ struct ColumnBuilder {
   }
 
   mutating func appendString(_ str: String) {
-    if let c = lookup[str] {
+    if let c = lookup[ExactString(str)] {
       codes.append(c)
     } else {
       let c = Int32(dictionary.count)
       dictionary.append(str)
-      lookup[str] = c
+      lookup[ExactString(str)] = c
       codes.append(c)
     }
   }
 
-  func finish() -> Vector {
-    var bitmap: Bitmap?
-    if anyNull {
-      var b = Bitmap(count: valid.count, value: false)
-      for (i, v) in valid.enumerated() where v { b[i] = true }
-      bitmap = b
+  /// Appends a boxed value (row-by-row evaluation, constants).
+  mutating func append(_ v: Value) {
+    if v.isNull { return appendNull() }
+    valid.append(true)
+    switch (type, v) {
+    case (.int, .int(let x)), (.time, .time(let x)), (.duration, .duration(let x)): ints.append(x)
+    case (.int, _), (.time, _), (.duration, _): ints.append(v.double.flatMap { Int64(exactly: $0.rounded()) } ?? 0)
+    case (.number, _): numbers.append(v.double ?? 0)
+    case (.bool, .bool(let b)): bools.append(b)
+    case (.bool, _): bools.append(false)
+    case (.string, .string(let s)), (.null, .string(let s)): appendString(s)
+    case (.string, _), (.null, _): appendString(v.description)
     }
+  }
+
+  func finish() -> Vector {
     let data: ColumnData
     switch type {
     case .int: data = .int(ints)
     case .number: data = .number(numbers)
-    case .bool:
-      var b = Bitmap(count: bools.count, value: false)
-      for (i, v) in bools.enumerated() where v { b[i] = true }
-      data = .bool(b)
+    case .bool: data = .bool(Bitmap(bools))
     case .time: data = .time(ints)
     case .duration: data = .duration(ints)
     case .string, .null: data = .string(codes: codes, dictionary: dictionary)
     }
-    return Vector(type: type == .null ? .string : type, data: data, valid: bitmap)
+    return Vector(type: type == .null ? .string : type, data: data, valid: anyNull ? Bitmap(valid) : nil)
   }
 }
 

@@ -413,7 +413,7 @@ public struct Checker {
         if owners.isEmpty {
           if catalog.values[n] != nil { continue }
           let allColumns = Set(catalog.datasets.values.flatMap { $0.columns.map(\.name) })
-          error(Message.unknownColumnAnywhere(n), ctx, nr, notes: suggestion(n, in: allColumns))
+          error(Message.unknownColumnAnywhere(n), ctx, nr, notes: suggestion(n, in: allColumns.union(catalog.datasets.keys).union(catalog.views.keys)))
           return nil
         }
         if owners.count > 1 {

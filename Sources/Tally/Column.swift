@@ -32,6 +32,12 @@ public struct Bitmap: Sendable, Equatable {
     if value, count % 64 != 0, !words.isEmpty { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
   }
 
+  /// A bitmap with bit i set when `bits[i]` is true.
+  public init(_ bits: [Bool]) {
+    self.init(count: bits.count, value: false)
+    for (i, b) in bits.enumerated() where b { self[i] = true }
+  }
+
   @inline(__always) public subscript(i: Int) -> Bool {
     get { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
     set {
@@ -184,6 +190,30 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
 
   public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+  /// Strings are equal only with the same code points (no normalization), unlike Swift's `String`.
+  public static func == (a: Value, b: Value) -> Bool {
+    switch (a, b) {
+    case (.null, .null): return true
+    case (.int(let x), .int(let y)): return x == y
+    case (.number(let x), .number(let y)): return x == y
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+    case (.time(let x), .time(let y)): return x == y
+    case (.duration(let x), .duration(let y)): return x == y
+    default: return false
+    }
+  }
+
+  public func hash(into h: inout Hasher) {
+    switch self {
+    case .null: h.combine(0)
+    case .int(let x), .time(let x), .duration(let x): h.combine(x)
+    case .number(let x): h.combine(x)
+    case .bool(let x): h.combine(x)
+    case .string(let x): h.combine(ExactString(x))
+    }
+  }
+
   /// The value as a Double, for numbers and ints.
   public var double: Double? {
     switch self {
@@ -217,5 +247,17 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
       if let x = a.double, let y = b.double { return x < y }
       return a.description < b.description
     }
+  }
+}
+
+/// A string that equals another only with the same code points (Swift's `String` equality
+/// would merge canonically equivalent strings, such as `é` and `e\u{301}`).
+struct ExactString: Hashable {
+  let string: String
+  init(_ s: String) { string = s }
+  static func == (a: ExactString, b: ExactString) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+  func hash(into h: inout Hasher) {
+    var s = string
+    s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }

@@ -130,7 +130,7 @@ func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
 
 /// `did you mean 'x'?` notes.
 func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String] {
-  nearest(name, in: candidates).map { [Message.didYouMean($0)] } ?? []
+  nearest(name, in: candidates.sorted()).map { [Message.didYouMean($0)] } ?? []
 }
 
 /// Every diagnostic message, as one lowercase phrase stating the rule.

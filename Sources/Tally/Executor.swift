@@ -382,7 +382,7 @@ public final class Executor {
   /// Row by row through the scalar operators, for the less common functions.
   private func boxed(_ n: Node, _ ds: Dataset) throws -> Vector {
     let count = ds.rowCount
-    var builder = VectorBuilder(type: n.type, capacity: count)
+    var builder = ColumnBuilder(type: n.type, zone: zone, capacity: count)
     switch n.kind {
     case .negate(let x):
       let v = try row(x, ds)
@@ -425,7 +425,7 @@ public final class Executor {
 extension Vector {
   /// A one-row vector holding a constant, broadcast by the vector operators.
   static func constant(_ v: Value, _ type: ValueType) -> Vector {
-    var b = VectorBuilder(type: type == .null ? v.naturalType : type, capacity: 1)
+    var b = ColumnBuilder(type: type == .null ? v.naturalType : type, zone: .utc, capacity: 1)
     b.append(v)
     return b.finish()
   }
@@ -442,62 +442,5 @@ extension Value {
     case .time: return .time
     case .duration: return .duration
     }
-  }
-}
-
-/// Appends boxed values into a typed vector.
-struct VectorBuilder {
-  let type: ValueType
-  var ints: [Int64] = []
-  var numbers: [Double] = []
-  var bits: [Bool] = []
-  var column: ColumnBuilder
-  var valid: [Bool] = []
-  var anyNull = false
-
-  init(type: ValueType, capacity: Int) {
-    self.type = type
-    column = ColumnBuilder(type: .string, zone: .utc, capacity: type == .string ? capacity : 0)
-    valid.reserveCapacity(capacity)
-  }
-
-  mutating func append(_ v: Value) {
-    if v.isNull { anyNull = true }
-    valid.append(!v.isNull)
-    switch type {
-    case .int, .time, .duration:
-      switch v {
-      case .int(let x), .time(let x), .duration(let x): ints.append(x)
-      case .number(let d): ints.append(Int64(exactly: d.rounded()) ?? 0)
-      default: ints.append(0)
-      }
-    case .number: numbers.append(v.double ?? 0)
-    case .bool:
-      if case .bool(let b) = v { bits.append(b) } else { bits.append(false) }
-    case .string, .null:
-      if case .string(let s) = v { column.appendString(s) } else { column.appendString("") }
-    }
-  }
-
-  func finish() -> Vector {
-    var bitmap: Bitmap?
-    if anyNull {
-      var b = Bitmap(count: valid.count, value: false)
-      for (i, v) in valid.enumerated() where v { b[i] = true }
-      bitmap = b
-    }
-    let data: ColumnData
-    switch type {
-    case .int: data = .int(ints)
-    case .time: data = .time(ints)
-    case .duration: data = .duration(ints)
-    case .number: data = .number(numbers)
-    case .bool:
-      var b = Bitmap(count: bits.count, value: false)
-      for (i, v) in bits.enumerated() where v { b[i] = true }
-      data = .bool(b)
-    case .string, .null: data = .string(codes: column.codes, dictionary: column.dictionary)
-    }
-    return Vector(type: type == .null ? .string : type, data: data, valid: bitmap)
   }
 }

@@ -377,7 +377,12 @@ public struct Lexer {
       let amount = Double(text) ?? 0
       let whole = Int(exactly: amount)
       let fixed: [String: Double] = ["s": 1e6, "m": 60e6, "h": 3600e6]
-      if let f = fixed[unit] {
+      let calendarDays: [String: Double] = ["d": 1, "w": 7, "mo": 30.4375, "y": 365.25]
+      if abs(amount * (fixed[unit] ?? 0)) > 3.2e17 || abs(amount * (calendarDays[unit] ?? 0)) > 3_660_000 {
+        // Beyond 10,000 years, time arithmetic would overflow.
+        error("duration out of range; a duration spans at most 10,000 years", from: start)
+        add(.duration(DurationLiteral()), from: start)
+      } else if let f = fixed[unit] {
         add(.duration(DurationLiteral(micros: Int64((amount * f).rounded()))), from: start)
       } else if let n = whole, ["d", "w", "mo", "y"].contains(unit) {
         let d: DurationLiteral
@@ -399,7 +404,7 @@ public struct Lexer {
     }
     if !isReal, let v = Int64(text) {
       add(.integer(v), from: start)
-    } else if let v = Double(text) {
+    } else if let v = Double(text), v.isFinite {
       add(.number(v), from: start)
     } else {
       error(Message.badNumber(text), from: start)

@@ -165,7 +165,7 @@ enum Ops {
       switch args[0] {
       case .int(let x):
         if digits >= 0 { return .int(x) }
-        return .int(Int64(round(Double(x), digits)))
+        return Int64(exactly: round(Double(x), digits)).map { .int($0) } ?? .null
       case .number(let x): return .number(round(x, digits))
       default: return .null
       }

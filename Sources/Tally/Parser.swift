@@ -571,6 +571,8 @@ public struct Parser {
       }
       let end = advance().range
       return Expr(e.kind, t.range.union(end))
+    case .identifier(let s):
+      throw failure(Message.expected("a value or a name", found: describe(t)), t.range, notes: ["'\(s)' is a keyword; a column of that name is written `\(s)`"])
     default:
       throw failure(Message.expected("a value or a name", found: describe(t)), t.range)
     }

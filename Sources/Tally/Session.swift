@@ -154,6 +154,12 @@ public final class Session {
     return Diagnostic(.error, Message.duplicateName(name), notes: [note])
   }
 
+  /// Forgets a name: a dataset, view, value or metric.
+  public func remove(_ name: String) {
+    removeName(name)
+    cachedExecutor = nil
+  }
+
   /// Whether a name is defined (dataset, view, value or metric).
   public func isDefined(_ name: String) -> Bool { sites[name] != nil }
 
@@ -206,6 +212,8 @@ public final class Session {
       probe.sites = sites
       try probe.define(sources)
     }
+    // All or nothing: a failed definition leaves the session as it was.
+    let saved = (catalog, datasets, metrics, asserts, tests, loads, sites)
     for (st, base) in statements {
       do {
         try define(st, baseDirectory: base)
@@ -214,7 +222,11 @@ public final class Session {
       }
     }
     if diagnostics.isEmpty { diagnostics = validate(statements.map(\.0)) }
-    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    if !diagnostics.isEmpty {
+      (catalog, datasets, metrics, asserts, tests, loads, sites) = saved
+      cachedExecutor = nil
+      throw TallyError(diagnostics)
+    }
     return statements.map(\.0)
   }
 
@@ -292,7 +304,7 @@ public final class Session {
       }
       sites[name] = site
     case .metric(let m):
-      removeName(name: m.name)
+      removeName(m.name)
       catalog.values[m.name] = ValueDefinition(name: m.name, expr: m.expr, source: st.source, metric: m)
       metrics.append(st)
       sites[m.name] = site
@@ -303,7 +315,6 @@ public final class Session {
     cachedExecutor = nil
   }
 
-  private func removeName(name: String) { removeName(name) }
 
   func resolvePath(_ path: String, _ base: String?) -> String {
     if path.hasPrefix("/") || base == nil || base!.isEmpty { return path }

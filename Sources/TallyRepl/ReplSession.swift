@@ -65,12 +65,14 @@ public final class ReplSession {
   public var sourceName: String
   /// Relative paths (`:load`, `dataset ... from`) are read from here.
   public var baseDirectory: String
+  /// The session time zone as the user named it (`:tz`).
+  public var zoneName: String
   /// The width of charts' bars and sparklines, in terminal columns.
   public var chartWidth = 40
   /// Set by `:quit`.
-  public private(set) var quitRequested = false
+  public internal(set) var quitRequested = false
   /// How many lines failed so far.
-  public private(set) var failureCount = 0
+  public internal(set) var failureCount = 0
 
   /// The prompt of a new statement.
   public static let primaryPrompt = "tally> "
@@ -82,6 +84,8 @@ public final class ReplSession {
   /// A complete statement that an indented line may still continue: in a script, not yet
   /// run (it runs when the next line is not indented); at a prompt, a definition already run.
   var held: InputBuffer?
+  /// At a prompt, the definition an indented line is amending.
+  var amendBase: InputBuffer?
   /// `##` lines waiting for the `metric` they describe.
   var docs: [InputLine] = []
   var lineNumber = 0
@@ -95,6 +99,8 @@ public final class ReplSession {
     self.color = color
     self.sourceName = interactive ? "<repl>" : "<stdin>"
     self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
+    let id = session.zone.timeZone.identifier
+    self.zoneName = id == "GMT" ? "UTC" : id
     session.allowsRedefinition = true
   }
 
@@ -129,6 +135,7 @@ public final class ReplSession {
   /// Drops the statement being typed (Ctrl-C).
   public func cancel() {
     pending = InputBuffer()
+    amendBase = nil
     docs = []
   }
 
@@ -146,8 +153,13 @@ public final class ReplSession {
       return complete()
     }
     // An indented line continues the statement before it (metric clauses, `where` of a view).
-    if line.first?.isWhitespace == true, !trimmed.isEmpty, !trimmed.hasPrefix("#"), var h = held {
+    if line.first?.isWhitespace == true, !trimmed.isEmpty, trimmed.hasPrefix("#"), held != nil {
+      if !interactive { held?.append(here) }  // a comment among a script's clauses
+      return ReplOutput()
+    }
+    if line.first?.isWhitespace == true, !trimmed.isEmpty, var h = held {
       held = nil
+      amendBase = interactive ? h : nil
       h.append(here)
       pending = h
       return complete(amending: interactive)
@@ -159,12 +171,14 @@ public final class ReplSession {
       return out
     }
     if trimmed.hasPrefix("#") { return out }
-    if trimmed.hasPrefix("metric") {
-      pending.lines = docs
-      pending.text = docs.map(\.text).joined(separator: "\n")
+    if trimmed.split(separator: " ", maxSplits: 1).first == "metric", !docs.isEmpty {
+      // `##` lines right above a metric describe it.
+      pending.lines = docs + [here]
+      pending.text = pending.lines.map(\.text).joined(separator: "\n")
+    } else {
+      pending.append(here)
     }
     docs = []
-    pending.append(here)
     out += complete()
     return out
   }
@@ -183,7 +197,9 @@ public final class ReplSession {
       return ReplOutput()
     }
     let (out, definition) = runTracking(b, amending: amending || b.amending)
-    held = definition ? b : nil
+    // A failed amendment leaves the definition as it was, still open to clauses.
+    held = definition ? b : out.failed ? amendBase : nil
+    amendBase = nil
     return out
   }
 

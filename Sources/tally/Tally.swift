@@ -10,7 +10,7 @@ struct TallyCommand: ParsableCommand {
     abstract: "Evaluate KPI formulas over CSV, TSV and JSON Lines files.",
     discussion: "With no subcommand on a terminal, starts the REPL.",
     version: "0.1.0",
-    subcommands: [EvalCommand.self, CheckCommand.self, TestCommand.self]
+    subcommands: [EvalCommand.self, CheckCommand.self, TestCommand.self, ReplCommand.self]
   )
 
   static func main() {

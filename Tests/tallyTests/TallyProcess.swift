@@ -7,8 +7,8 @@ enum TallyProcess {
   static var executable: URL {
     var dir = Bundle(for: Marker.self).bundleURL
     for _ in 0..<4 {
-      dir = dir.deletingLastPathComponent()
       let candidate = dir.appendingPathComponent("tally")
+      dir = dir.deletingLastPathComponent()
       var isDir: ObjCBool = false
       if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
     }

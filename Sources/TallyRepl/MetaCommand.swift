@@ -1,0 +1,491 @@
+import Foundation
+import Tally
+
+/// A REPL command: a line that starts with `:`.
+struct MetaCommand {
+  var name: String
+  var usage: String
+  var summary: String
+
+  /// Every command, in the order `:help` lists them.
+  static let all: [MetaCommand] = [
+    MetaCommand(name: "load", usage: ":load PATH [as NAME] [time COL]", summary: "load a data file (.csv .tsv .jsonl, .gz) or a .kpi file"),
+    MetaCommand(name: "datasets", usage: ":datasets", summary: "list the datasets and views"),
+    MetaCommand(name: "schema", usage: ":schema NAME", summary: "columns, types, nulls, rows and time range of a dataset"),
+    MetaCommand(name: "metrics", usage: ":metrics", summary: "every metric with its value, target and status"),
+    MetaCommand(name: "describe", usage: ":describe NAME", summary: "a metric's formula, description, target, value, status"),
+    MetaCommand(name: "asof", usage: ":asof [T | default]", summary: "show or set the as-of instant (the end of time)"),
+    MetaCommand(name: "tz", usage: ":tz [ZONE]", summary: "show or set the session time zone"),
+    MetaCommand(name: "format", usage: ":format [table | json | csv]", summary: "show or set how results are printed"),
+    MetaCommand(name: "timing", usage: ":timing [on | off]", summary: "print how long each statement takes"),
+    MetaCommand(name: "help", usage: ":help [TOPIC]", summary: "this list, or help on a command or a topic"),
+    MetaCommand(name: "quit", usage: ":quit", summary: "leave the REPL (also Ctrl-D)"),
+  ]
+
+  /// Other spellings.
+  static let aliases = ["q": "quit", "exit": "quit", "h": "help", "?": "help", "d": "describe", "l": "load"]
+
+  /// Whether a (trimmed) line is a command rather than Tally.
+  static func isCommand(_ line: String) -> Bool {
+    guard line.hasPrefix(":"), let c = line.dropFirst().first else { return false }
+    return c.isLetter || c == "?"
+  }
+
+  /// The command a name stands for, if any.
+  static func named(_ name: String) -> MetaCommand? {
+    let n = aliases[name] ?? name
+    return all.first { $0.name == n }
+  }
+
+  /// Splits arguments at white space; `"..."` keeps spaces in one argument.
+  static func words(_ s: String) -> [String] {
+    var out: [String] = []
+    var cur = ""
+    var quoted = false
+    var started = false
+    for c in s {
+      if c == "\"" {
+        quoted.toggle()
+        started = true
+      } else if c.isWhitespace && !quoted {
+        if started { out.append(cur) }
+        cur = ""
+        started = false
+      } else {
+        cur.append(c)
+        started = true
+      }
+    }
+    if started { out.append(cur) }
+    return out
+  }
+}
+
+extension ReplSession {
+  /// Runs a `:command` line.
+  func command(_ line: String) -> ReplOutput {
+    let body = line.dropFirst()
+    let name = String(body.prefix { !$0.isWhitespace })
+    let rest = String(body.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
+    let args = MetaCommand.words(rest)
+    var out = ReplOutput()
+    guard let cmd = MetaCommand.named(name) else {
+      if let near = nearest(name, in: MetaCommand.all.map(\.name) + Array(MetaCommand.aliases.keys)) {
+        out.error("unknown command ':\(name)'; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
+      } else {
+        out.error("unknown command ':\(name)'; type :help for the list of commands")
+      }
+      return out
+    }
+    switch cmd.name {
+    case "load": return loadCommand(args)
+    case "datasets": out.print(datasetList())
+    case "schema":
+      guard args.count == 1 else { return usage(cmd) }
+      return schema(args[0])
+    case "metrics": return metricList()
+    case "describe":
+      guard args.count == 1 else { return usage(cmd) }
+      return describe(args[0])
+    case "asof": return asOfCommand(args)
+    case "tz": return zoneCommand(args)
+    case "format":
+      guard args.count <= 1 else { return usage(cmd) }
+      guard let a = args.first else {
+        out.print("format \(format.rawValue)")
+        return out
+      }
+      guard let f = OutputFormat(rawValue: a.lowercased()) else {
+        let near = nearest(a, in: OutputFormat.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+        out.error("unknown format '\(a)'; formats are table, json, csv" + near)
+        return out
+      }
+      format = f
+      out.print("format \(f.rawValue)")
+    case "timing":
+      switch args.first?.lowercased() {
+      case nil: timing.toggle()
+      case "on"?: timing = true
+      case "off"?: timing = false
+      default: return usage(cmd)
+      }
+      out.print("timing \(timing ? "on" : "off")")
+    case "help": return help(args.first)
+    case "quit": quitRequested = true
+    default: break
+    }
+    return out
+  }
+
+  private func usage(_ cmd: MetaCommand) -> ReplOutput {
+    var out = ReplOutput()
+    out.error("usage: \(cmd.usage)")
+    return out
+  }
+
+  // MARK: Loading
+
+  /// `:load PATH [as NAME] [time COL]`.
+  private func loadCommand(_ args: [String]) -> ReplOutput {
+    guard let path = args.first else { return usage(MetaCommand.named("load")!) }
+    var name: String?
+    var time: String?
+    var i = 1
+    while i + 1 < args.count, ["as", "time"].contains(args[i]) {
+      if args[i] == "as" { name = args[i + 1] } else { time = args[i + 1] }
+      i += 2
+    }
+    guard i == args.count else { return usage(MetaCommand.named("load")!) }
+    if isDefinitionFile(path) {
+      guard name == nil, time == nil else {
+        var out = ReplOutput()
+        out.error("'as' and 'time' apply to data files, not to a .kpi file")
+        return out
+      }
+      return loadDefinitions(path)
+    }
+    return loadData(path, name: name ?? Self.datasetName(for: path), time: time)
+  }
+
+  /// A startup argument: `F.kpi`, `NAME=PATH[,time=COL]` or a data file (named after its stem).
+  public func load(_ argument: String) -> ReplOutput {
+    let out: ReplOutput
+    if isDefinitionFile(argument) {
+      out = loadDefinitions(argument)
+    } else if let eq = argument.firstIndex(of: "="), eq != argument.startIndex, !argument[..<eq].contains("/") {
+      var path = String(argument[argument.index(after: eq)...])
+      var time: String?
+      if let r = path.range(of: ",time=", options: .backwards), !path[r.upperBound...].contains("/"), r.upperBound != path.endIndex {
+        time = String(path[r.upperBound...])
+        path = String(path[..<r.lowerBound])
+      }
+      out = loadData(path, name: String(argument[..<eq]), time: time)
+    } else {
+      out = loadData(argument, name: Self.datasetName(for: argument), time: nil)
+    }
+    if out.failed { failureCount += 1 }
+    return out
+  }
+
+  private func isDefinitionFile(_ path: String) -> Bool {
+    let p = path.lowercased()
+    return p.hasSuffix(".kpi") || p.hasSuffix(".tally")
+  }
+
+  /// `data/orders.csv.gz` → `orders`; characters a name cannot hold become `_`.
+  static func datasetName(for path: String) -> String {
+    var base = (path as NSString).lastPathComponent
+    if base.lowercased().hasSuffix(".gz") { base.removeLast(3) }
+    base = (base as NSString).deletingPathExtension
+    var name = String(base.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+    if name.first?.isNumber ?? true { name = "_" + name }
+    return name
+  }
+
+  func fullPath(_ path: String) -> String {
+    let p = (path as NSString).expandingTildeInPath
+    return p.hasPrefix("/") ? p : (baseDirectory as NSString).appendingPathComponent(p)
+  }
+
+  private func loadData(_ path: String, name: String, time: String?) -> ReplOutput {
+    var out = ReplOutput()
+    let verb = session.isDefined(name) ? "replaced" : "loaded"
+    let started = DispatchTime.now()
+    let full = fullPath(path)
+    do {
+      try session.load(name: name, path: full, timeColumn: time)
+      definitions[name] = nil
+      out.print("\(verb) dataset " + datasetSummary(name, elapsed: started))
+    } catch let e as TallyError {
+      // Errors name the file as it was typed.
+      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined().replacingOccurrences(of: full, with: path))
+    } catch {
+      out.error("error: \(error)")
+    }
+    return out
+  }
+
+  /// Adds a `.kpi` file's definitions, with a summary line per dataset it loads.
+  func loadDefinitions(_ path: String) -> ReplOutput {
+    var out = ReplOutput()
+    let full = fullPath(path)
+    guard let data = FileManager.default.contents(atPath: full) else {
+      out.error(Diagnostic(.error, "no such file '\(path)'", at: .file(path, line: nil, column: nil)).rendered(color: color))
+      return out
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      out.error(Diagnostic(.error, "invalid UTF-8", at: .file(path, line: nil, column: nil)).rendered(color: color))
+      return out
+    }
+    let directory = (full as NSString).deletingLastPathComponent
+    let parsed = Parser.parse(Source(name: path, text: text))
+    var problems = parsed.diagnostics
+    if problems.isEmpty {
+      var counts: [String: Int] = [:]
+      for st in parsed.statements {
+        let started = DispatchTime.now()
+        do {
+          try session.define(st, baseDirectory: directory)
+        } catch let e as TallyError {
+          problems += e.diagnostics
+          continue
+        } catch {
+          continue
+        }
+        if let n = st.definedName { definitions[n] = (st, directory) }
+        switch st.kind {
+        case .dataset(let name, _, _):
+          out.print("loaded dataset " + datasetSummary(name, elapsed: started))
+          counts["dataset", default: 0] += 1
+        case .metric: counts["metric", default: 0] += 1
+        case .view: counts["view", default: 0] += 1
+        case .value(let name, _): counts[session.catalog.views[name] != nil ? "view" : "value", default: 0] += 1
+        case .assert: counts["assert", default: 0] += 1
+        case .test: counts["test", default: 0] += 1
+        case .expr: break
+        }
+      }
+      if problems.isEmpty { problems = session.validate(parsed.statements) }
+      let parts = ["dataset", "view", "value", "metric", "assert", "test"].compactMap { k in
+        counts[k].map { "\($0) \(k)\($0 == 1 ? "" : "s")" }
+      }
+      out.print("\(path): " + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
+    }
+    if !problems.isEmpty {
+      out.error(TallyError(problems).diagnostics.map { $0.rendered(color: color) }.joined())
+    }
+    return out
+  }
+
+  // MARK: Datasets
+
+  /// `:datasets`: one row per dataset and view.
+  func datasetList() -> String {
+    let cat = session.catalog
+    if cat.datasets.isEmpty && cat.views.isEmpty {
+      return "no datasets; load one with ':load PATH' or 'dataset NAME from \"PATH\"'"
+    }
+    var rows: [[String]] = []
+    for name in cat.datasets.keys.sorted() {
+      guard let ds = session.datasets[name] else { continue }
+      rows.append([name, "dataset", grouped(ds.rowCount), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "", displayPath(ds.path)])
+    }
+    for name in cat.views.keys.sorted() {
+      guard let v = cat.views[name] else { continue }
+      let base = baseDataset(of: name)
+      let cols = base.flatMap { cat.datasets[$0]?.columns.count }.map(String.init) ?? ""
+      var what = v.base
+      if let f = v.filter { what += " where " + v.source.slice(f.range.start..<f.range.end) }
+      rows.append([name, "view", "", cols, timeColumn(of: name) ?? "", what])
+    }
+    return Render.alignedTable(header: ["name", "kind", "rows", "columns", "time", "from"], rows: rows, rightAlign: [2, 3])
+  }
+
+  /// `:schema NAME`.
+  func schema(_ name: String) -> ReplOutput {
+    var out = ReplOutput()
+    let cat = session.catalog
+    guard cat.datasets[name] != nil || cat.views[name] != nil, let base = baseDataset(of: name), let ds = session.datasets[base] else {
+      if let v = cat.values[name] {
+        out.error("'\(name)' is a \(v.metric == nil ? "value" : "metric"), not a dataset; try ':describe \(name)'")
+      } else {
+        out.error(unknown(name, kind: "dataset", in: Array(cat.datasets.keys) + Array(cat.views.keys)))
+      }
+      return out
+    }
+    var head: String
+    let time = timeColumn(of: name)
+    if let v = cat.views[name] {
+      head = "\(name): view of '\(v.base)'"
+      if let f = v.filter { head += " where " + v.source.slice(f.range.start..<f.range.end) }
+      if let ev = try? session.evaluate(Expr(.call("count", [Expr(.name(name), SourceRange(0, 0))], filter: nil), SourceRange(0, 0)), in: Source(name: "", text: "")),
+        case .scalar(let n) = ev.value, let c = n.double
+      {
+        head += "; \(grouped(Int(c))) rows"
+      }
+    } else {
+      head = "\(name): \(grouped(ds.rowCount)) rows, from \(displayPath(ds.path))"
+    }
+    head += "\n"
+    if let time {
+      if let (lo, hi) = timeRange(ds, time) {
+        head += "time column \(time): \(session.zone.iso(lo)) .. \(session.zone.iso(hi))\n"
+      } else {
+        head += "time column \(time): no values\n"
+      }
+    } else {
+      head += "no time column; windows cannot apply to it\n"
+    }
+    let rows = ds.columns.map { c -> [String] in
+      [c.name, c.type.rawValue, grouped(c.vector.nullCount), c.name == time ? "time column" : ""]
+    }
+    out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
+    return out
+  }
+
+  /// The dataset a dataset or view name reads.
+  func baseDataset(of name: String) -> String? {
+    var n = name
+    var seen = Set<String>()
+    while let v = session.catalog.views[n], seen.insert(n).inserted { n = v.base }
+    return session.catalog.datasets[n] != nil ? n : nil
+  }
+
+  /// The time column of a dataset or view.
+  func timeColumn(of name: String) -> String? {
+    var n = name
+    var seen = Set<String>()
+    while let v = session.catalog.views[n], seen.insert(n).inserted {
+      if let t = v.time { return t }
+      n = v.base
+    }
+    return session.catalog.datasets[n]?.timeColumn
+  }
+
+  private func displayPath(_ path: String) -> String {
+    let base = baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/"
+    return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+  }
+
+  private func unknown(_ name: String, kind: String, in names: [String]) -> String {
+    var s = "unknown \(kind) '\(name)'"
+    if let near = nearest(name, in: names) { s += "\nnote: did you mean '\(near)'?" }
+    return s
+  }
+
+  // MARK: Metrics
+
+  /// `:metrics`: every metric with its value, target, warn bound and status.
+  func metricList() -> ReplOutput {
+    var out = ReplOutput()
+    guard !session.metrics.isEmpty else {
+      out.print("no metrics; define one with 'metric NAME = FORMULA' or load a .kpi file")
+      return out
+    }
+    var rows: [[String]] = []
+    for st in session.metrics {
+      guard case .metric(let m) = st.kind else { continue }
+      let value: String
+      var status = ""
+      do {
+        let ev = try session.evaluate(Expr(.name(m.name), st.nameRange), in: st.source)
+        switch ev.value {
+        case .scalar(let v): value = Render.display(v, format: ev.format, zone: session.zone)
+        case .grouped(let g): value = "\(g.values.count) groups by \(g.keyNames.joined(separator: ", "))"
+        }
+        status = MetricStatus.of(ev.value, m, source: st.source, session: session).rawValue
+      } catch let e as TallyError {
+        value = "error: " + (e.diagnostics.first?.message ?? "")
+        status = "error"
+      } catch {
+        value = "error"
+        status = "error"
+      }
+      rows.append([m.name, value, MetricStatus.text(m.target, st.source), MetricStatus.text(m.warn, st.source), status])
+    }
+    out.print(Render.alignedTable(header: ["metric", "value", "target", "warn", "status"], rows: rows, rightAlign: [1]))
+    return out
+  }
+
+  /// `:describe NAME`: what a name is and what it is worth now.
+  func describe(_ name: String) -> ReplOutput {
+    let cat = session.catalog
+    if cat.datasets[name] != nil || cat.views[name] != nil { return schema(name) }
+    var out = ReplOutput()
+    guard let v = cat.values[name] else {
+      out.error(unknown(name, kind: "name", in: cat.values.keys.map { $0 } + cat.datasets.keys + cat.views.keys))
+      return out
+    }
+    var fields: [(String, String)] = []
+    var head = "\(v.metric == nil ? "value" : "metric") \(name)"
+    if v.source.name != sourceName, let st = session.metrics.first(where: { $0.definedName == name }) {
+      head += " (\(v.source.name):\(st.line))"
+    } else if v.source.name != sourceName {
+      head += " (\(v.source.name):\(v.source.location(of: v.expr.range.start).line))"
+    }
+    var lines = [head]
+    if let d = v.metric?.description { lines += d.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 } }
+    fields.append(("formula", v.source.slice(v.expr.range.start..<v.expr.range.end)))
+    if let m = v.metric {
+      if let f = m.format { fields.append(("format", f.rawValue)) }
+      if m.target != nil { fields.append(("target", MetricStatus.text(m.target, v.source))) }
+      if m.warn != nil { fields.append(("warn", MetricStatus.text(m.warn, v.source))) }
+    }
+    var table = ""
+    do {
+      let ev = try session.evaluate(Expr(.name(name), v.expr.range), in: v.source)
+      switch ev.value {
+      case .scalar(let x): fields.append(("value", Render.display(x, format: ev.format, zone: session.zone)))
+      case .grouped(let g):
+        fields.append(("value", "\(g.values.count) groups by \(g.keyNames.joined(separator: ", ")), below"))
+        table = Render.table(ev, zone: session.zone)
+      }
+      if let m = v.metric { fields.append(("status", MetricStatus.of(ev.value, m, source: v.source, session: session).rawValue)) }
+      fields.append(("as of", session.zone.iso(ev.asOf)))
+    } catch let e as TallyError {
+      fields.append(("value", "error: " + (e.diagnostics.first?.message ?? "")))
+    } catch {
+      fields.append(("value", "error"))
+    }
+    let width = fields.map(\.0.count).max() ?? 0
+    lines += fields.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+    out.print(lines.joined(separator: "\n") + "\n" + table)
+    return out
+  }
+
+  // MARK: Settings
+
+  /// `:asof [T | default]`.
+  private func asOfCommand(_ args: [String]) -> ReplOutput {
+    var out = ReplOutput()
+    guard args.count <= 1 else { return usage(MetaCommand.named("asof")!) }
+    if let a = args.first {
+      if ["default", "reset", "none", "auto"].contains(a.lowercased()) {
+        session.asOf = nil
+      } else {
+        let text = a.hasPrefix("@") ? String(a.dropFirst()) : a
+        guard let i = Instant(text) else {
+          out.error("malformed as-of '\(a)'; write a day (2024-06-30, meaning through its end) or an instant (2024-06-30T12:00:00+08:00)")
+          return out
+        }
+        session.asOf = i
+      }
+    }
+    let why = session.asOf == nil ? " (default: the start of the day after the latest data)" : ""
+    out.print("as of \(session.zone.iso(session.resolvedAsOf))\(why)")
+    return out
+  }
+
+  /// `:tz [ZONE]`.
+  private func zoneCommand(_ args: [String]) -> ReplOutput {
+    var out = ReplOutput()
+    guard args.count <= 1 else { return usage(MetaCommand.named("tz")!) }
+    guard let name = args.first else {
+      out.print("time zone \(zoneName)")
+      return out
+    }
+    guard let z = Zone(name) else {
+      var message = "unknown time zone '\(name)'; use an IANA name such as 'Asia/Shanghai' or 'UTC', or an offset such as '+08:00'"
+      if let near = nearest(name, in: TimeZone.knownTimeZoneIdentifiers) { message += "\nnote: did you mean '\(near)'?" }
+      out.error(message)
+      return out
+    }
+    let started = DispatchTime.now()
+    do {
+      try session.setZone(z)
+    } catch let e as TallyError {
+      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined())
+      return out
+    } catch {
+      out.error("error: \(error)")
+      return out
+    }
+    zoneName = name
+    var line = "time zone \(name)"
+    if !session.datasets.isEmpty {
+      line += " (\(session.datasets.count) dataset\(session.datasets.count == 1 ? "" : "s") read again in \(milliseconds(since: started)))"
+    }
+    out.print(line)
+    return out
+  }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import XCTest
+
+/// `tally repl` run as a user runs it: a script on stdin, and keys typed in a pseudo-terminal
+/// (through `script(1)`), with history in a temporary file.
+final class ReplEndToEndTests: XCTestCase {
+  static let orders = """
+    id,shop,amount,status,paid_at
+    1,A,10,paid,2024-06-01 10:00:00
+    2,A,20,paid,2024-06-15 12:00:00
+    3,B,30,shipped,2024-06-20 08:00:00
+    4,B,40,paid,2024-06-29 09:00:00
+    5,B,50,unpaid,
+    6,C,60,paid,2024-06-30 18:00:00
+
+    """
+
+  static let kpi = """
+    dataset orders from "orders.csv" time paid_at
+    let paid = orders where status != "unpaid"
+
+    metric paid_share = count(paid) / count(orders)
+      format percent
+      target >= 50%
+
+    """
+
+  var dir: URL!
+
+  override func setUpWithError() throws {
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-repl-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try Data(Self.orders.utf8).write(to: dir.appendingPathComponent("orders.csv"))
+    try Data(Self.kpi.utf8).write(to: dir.appendingPathComponent("shop.kpi"))
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(at: dir)
+  }
+
+  // MARK: A script on stdin
+
+  func testScriptOnStdinPrintsResultsWithoutPrompts() throws {
+    let script = """
+      count(orders)
+      # a comment, then a blank line
+
+      paid_share
+      let big = orders where amount >= 30
+      count(big) by shop
+      count(orders
+        where shop = "A")
+      :format json
+      sum(orders.amount)
+      """
+    let r = try run(["repl", "shop.kpi"], input: script)
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertEqual(r.stderr, "")
+    let body = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n")
+    XCTAssertTrue(r.stdout.hasPrefix("loaded dataset 'orders': 6 rows, 5 columns, time paid_at 2024-06-01 .. 2024-06-30 ("), r.stdout)
+    XCTAssertEqual(
+      body,
+      """
+      6
+      83.33%
+      defined view 'big'
+      shop  value
+      ----  -----
+      B         3
+      C         1
+      2
+      format json
+      {"as_of": "2024-07-01T00:00:00+00:00", "value": 210}
+
+      """)
+    XCTAssertFalse(r.stdout.contains("tally>"))
+    XCTAssertFalse(r.stdout.contains("\u{1B}"), "no escape codes")
+  }
+
+  func testAFailedLineExitsWithOneAndTheRestStillRuns() throws {
+    let r = try run(["repl", "orders=orders.csv"], input: "count(ordrs)\n:shema orders\ncount(orders)\n")
+    XCTAssertEqual(r.code, 1)
+    XCTAssertTrue(r.stdout.hasSuffix("\n6\n"), r.stdout)
+    XCTAssertEqual(
+      r.stderr,
+      """
+      <stdin>:1:7: error: unknown column 'ordrs' in any dataset
+      1 | count(ordrs)
+        |       ^~~~~
+      note: did you mean 'orders'?
+      unknown command ':shema'; did you mean ':schema'?
+
+      """)
+  }
+
+  func testNoArgumentsStartsTheRepl() throws {
+    let r = try run([], input: "1 + 2\n:quit\n3\n")
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertEqual(r.stdout, "3\n")
+  }
+
+  func testTimeGrainDrawsAChartInAScript() throws {
+    let r = try run(["repl", "orders.csv"], input: "sum(orders.amount) by week\n")
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("2024-W23 "), "an empty week is drawn too:\n\(r.stdout)")
+    XCTAssertTrue(r.stdout.contains("2024-W26  ████████████████████████████████████████  100"), r.stdout)
+  }
+
+  // MARK: Keys in a pseudo-terminal
+
+  func testTypingAtATerminal() throws {
+    let t = try Terminal(["repl", "orders.csv"], in: dir, history: dir.appendingPathComponent("history").path)
+    try t.expect("tally> ")
+
+    // Tab completes a column inside an aggregate, then a string value.
+    t.type("count(orders where sta\t")
+    try t.expect("status")
+    t.type("= \"pa\t")
+    try t.expect("paid\"")
+    t.type(")\r")
+    try t.expect("4\r\n")  // `status = "paid"`: both completions happened
+
+    // Up recalls the last statement.
+    t.type("\u{1B}[A\r")
+    try t.expect("4\r\n")
+
+    // An open bracket continues on the next line.
+    t.type("count(orders\r")
+    try t.expect("  ...> ")
+    t.type("where shop = \"A\")\r")
+    try t.expect("2\r\n")
+
+    // Ctrl-C drops the statement being typed, not the program.
+    t.type("count(orders) +\r")
+    try t.expect("  ...> ")
+    t.type("\u{03}")
+    try t.expect("tally> ")
+    t.type("1 + 1\r")
+    try t.expect("2\r\n")
+
+    // An error points a caret under the typed line and the session goes on.
+    t.type("count(orders where statu = 1)\r")
+    try t.expect("note: did you mean 'status'?")
+    XCTAssertTrue(t.screen.contains(String(repeating: " ", count: 26) + "^~~~~"), t.screen)
+
+    // A formula by a time grain is also drawn as a chart.
+    t.type("count(orders) by day\r")
+    try t.expect("min 0 (2024-06-02), max 1 (2024-06-01)")
+    XCTAssertTrue(t.screen.contains("2024-06-01  █▁▁▁▁▁▁▁▁▁▁▁▁▁█▁▁▁▁█▁▁▁▁▁▁▁▁██"), t.screen)
+
+    // Ctrl-D leaves.
+    t.type("\u{04}")
+    XCTAssertEqual(try t.wait(), 0)
+  }
+
+  func testHistoryIsKeptAcrossSessions() throws {
+    let history = dir.appendingPathComponent("history").path
+    let first = try Terminal(["repl", "orders.csv"], in: dir, history: history)
+    try first.expect("tally> ")
+    first.type("count(orders) * 7\r")
+    try first.expect("42\r\n")
+    first.type(":quit\r")
+    XCTAssertEqual(try first.wait(), 0)
+    XCTAssertEqual(try String(contentsOfFile: history, encoding: .utf8), "count(orders) * 7\n:quit\n")
+
+    let second = try Terminal(["repl", "orders.csv"], in: dir, history: history)
+    try second.expect("tally> ")
+    second.type("\u{1B}[A\u{1B}[A\r")
+    try second.expect("42\r\n")
+    // Ctrl-R searches it.
+    second.type("1 + 1\r")
+    try second.expect("2\r\n")
+    second.type("\u{12}* 7")
+    try second.expect("count(orders) * 7")
+    second.type("\r")
+    try second.expect("42\r\n")
+    second.type("\u{04}")
+    XCTAssertEqual(try second.wait(), 0)
+  }
+
+  // MARK: Helpers
+
+  struct Result {
+    var stdout: String
+    var stderr: String
+    var code: Int32
+  }
+
+  final class Marker {}
+
+  /// The built `tally`, next to the test bundle (on Linux the bundle URL is already the
+  /// products directory; on macOS it is the `.xctest` inside it).
+  static var executable: URL {
+    var dir = Bundle(for: Marker.self).bundleURL
+    for _ in 0..<4 {
+      let candidate = dir.appendingPathComponent("tally")
+      dir = dir.deletingLastPathComponent()
+      var isDir: ObjCBool = false
+      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
+    }
+    return URL(fileURLWithPath: ".build/debug/tally")
+  }
+
+  func run(_ arguments: [String], input: String) throws -> Result {
+    let p = Process()
+    p.executableURL = Self.executable
+    p.arguments = arguments
+    p.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env["TALLY_HISTORY"] = ""
+    p.environment = env
+    let out = Pipe(), err = Pipe(), inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = inp
+    try p.run()
+    inp.fileHandleForWriting.write(Data(input.utf8))
+    try inp.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), code: p.terminationStatus)
+  }
+
+  struct Timeout: Error {}
+
+  /// `tally` in a pseudo-terminal made by `script -qfec`: type keys, wait for text on the screen.
+  final class Terminal: @unchecked Sendable {
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var raw = Data()
+    /// Where the next `expect` starts looking.
+    private var mark = 0
+
+    init(_ arguments: [String], in directory: URL, history: String) throws {
+      let script = URL(fileURLWithPath: "/usr/bin/script")
+      guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("script(1) is not installed") }
+      let command = ([ReplEndToEndTests.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+      process.executableURL = script
+      process.arguments = ["-qfec", command, "/dev/null"]
+      process.currentDirectoryURL = directory
+      var env = ProcessInfo.processInfo.environment
+      env["TERM"] = "xterm"
+      env["INPUTRC"] = "/dev/null"
+      env["TALLY_HISTORY"] = history
+      env["COLUMNS"] = "120"
+      env["LINES"] = "40"
+      env["NO_COLOR"] = "1"
+      process.environment = env
+      process.standardInput = input
+      process.standardOutput = output
+      process.standardError = output
+      output.fileHandleForReading.readabilityHandler = { [weak self] h in
+        let d = h.availableData
+        guard let self, !d.isEmpty else { return }
+        self.lock.lock()
+        self.raw.append(d)
+        self.lock.unlock()
+      }
+      try process.run()
+    }
+
+    deinit {
+      if process.isRunning { process.terminate() }
+    }
+
+    /// Everything shown so far, without escape sequences.
+    var screen: String {
+      lock.lock()
+      defer { lock.unlock() }
+      let s = String(decoding: raw, as: UTF8.self)
+      return s.replacingOccurrences(of: "\u{1B}(\\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])", with: "", options: .regularExpression)
+    }
+
+    func type(_ keys: String) {
+      input.fileHandleForWriting.write(Data(keys.utf8))
+    }
+
+    /// Waits until `text` appears after what the last `expect` matched.
+    func expect(_ text: String, timeout: TimeInterval = 5, file: StaticString = #filePath, line: UInt = #line) throws {
+      let deadline = Date().addingTimeInterval(timeout)
+      while Date() < deadline {
+        let s = screen
+        let from = s.index(s.startIndex, offsetBy: min(mark, s.count))
+        if let r = s.range(of: text, range: from..<s.endIndex) {
+          mark = s.distance(from: s.startIndex, to: r.upperBound)
+          return
+        }
+        Thread.sleep(forTimeInterval: 0.02)
+      }
+      XCTFail("timed out waiting for \(text.debugDescription); the screen shows:\n\(screen)", file: file, line: line)
+      throw Timeout()
+    }
+
+    /// Waits for the program to end; its exit code.
+    func wait(timeout: TimeInterval = 5) throws -> Int32 {
+      let deadline = Date().addingTimeInterval(timeout)
+      while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+      guard !process.isRunning else {
+        process.terminate()
+        XCTFail("tally did not exit; the screen shows:\n\(screen)")
+        return -1
+      }
+      try? input.fileHandleForWriting.close()
+      output.fileHandleForReading.readabilityHandler = nil
+      return process.terminationStatus
+    }
+  }
+}
