@@ -66,13 +66,13 @@ public final class Executor {
       if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
         return try map(l) { v in
           guard case .time(let t) = v else { return .null }
-          return .time(op == .add ? self.zone.add(d, to: t) : self.zone.subtract(d, from: t))
+          return Time.value(op == .add ? self.zone.add(d, to: t) : self.zone.subtract(d, from: t))
         }
       }
       if op == .add, case .interval(let d) = a.kind, b.type == .time {
         return try map(r) { v in
           guard case .time(let t) = v else { return .null }
-          return .time(self.zone.add(d, to: t))
+          return Time.value(self.zone.add(d, to: t))
         }
       }
       return try combine([l, r]) { try Ops.binary(op, $0[0], $0[1]) }
@@ -171,6 +171,7 @@ public final class Executor {
     guard let tc = timeColumn, let col = ds.column(tc), case .time(let times) = col.vector.data else {
       return Bitmap(count: ds.rowCount, value: true)
     }
+    guard Time.inRange(ctx.asOf) else { return Bitmap(count: ds.rowCount, value: false) }
     var start: Int64?
     switch ctx.window {
     case .trailing(let d): start = zone.subtract(d, from: ctx.asOf)
@@ -364,8 +365,18 @@ public final class Executor {
       if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
         let l = try row(a, ds)
         guard case .time(let t) = l.data else { return l }
-        let out = t.map { op == .add ? zone.add(d, to: $0) : zone.subtract(d, from: $0) }
-        return Vector(type: .time, data: .time(out), valid: l.valid)
+        var valid = l.valid
+        var out = [Int64](repeating: 0, count: t.count)
+        for i in 0..<t.count where l.isValid(i) {
+          let r = op == .add ? zone.add(d, to: t[i]) : zone.subtract(d, from: t[i])
+          if Time.inRange(r) {
+            out[i] = r
+          } else {
+            if valid == nil { valid = Bitmap(count: t.count, value: true) }
+            valid![i] = false
+          }
+        }
+        return Vector(type: .time, data: .time(out), valid: valid)
       }
       let l = try row(a, ds), r = try row(b, ds)
       return try VectorOps.binary(op, l, r, resultType: n.type, count: ds.rowCount)

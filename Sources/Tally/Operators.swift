@@ -39,8 +39,12 @@ enum Ops {
       default: return y == 0 ? .null : .number(Double(x) / Double(y))
       }
     case (.time(let x), .time(let y)) where op == .sub: return .duration(x &- y)
-    case (.time(let x), .duration(let y)): return .time(op == .add ? x &+ y : x &- y)
-    case (.duration(let x), .time(let y)) where op == .add: return .time(x &+ y)
+    case (.time(let x), .duration(let y)):
+      let (r, o) = op == .add ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+      return o ? .null : Time.value(r)
+    case (.duration(let x), .time(let y)) where op == .add:
+      let (r, o) = x.addingReportingOverflow(y)
+      return o ? .null : Time.value(r)
     case (.duration(let x), .duration(let y)):
       switch op {
       case .add: return .duration(x &+ y)
@@ -105,7 +109,7 @@ enum Ops {
     switch v {
     case .int(let x): return try checked((0 as Int64).subtractingReportingOverflow(x), .sub)
     case .number(let x): return .number(-x)
-    case .duration(let x): return .duration(-x)
+    case .duration(let x): return x == .min ? .null : .duration(-x)
     default: return .null
     }
   }
@@ -156,7 +160,7 @@ enum Ops {
       switch args[0] {
       case .int(let x): return x == .min ? .null : .int(Swift.abs(x))
       case .number(let x): return .number(Swift.abs(x))
-      case .duration(let x): return .duration(Swift.abs(x))
+      case .duration(let x): return x == .min ? .null : .duration(Swift.abs(x))
       default: return .null
       }
     case .round:

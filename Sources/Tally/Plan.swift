@@ -65,7 +65,9 @@ public enum Instant: Hashable, Sendable {
   public func resolve(_ zone: Zone) -> Int64 {
     switch self {
     case .instant(let t): return zone.instant(t)
-    case .day(let t): return zone.add(DurationLiteral(days: 1), to: zone.instant(t))
+    case .day(let t):
+      let end = zone.add(DurationLiteral(days: 1), to: zone.instant(t))
+      return Time.inRange(end) ? end : Time.max
     }
   }
 }

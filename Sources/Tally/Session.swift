@@ -369,7 +369,8 @@ public final class Session {
       }
     }
     let anchor = latest ?? Int64(Date().timeIntervalSince1970 * 1e6)
-    return zone.add(DurationLiteral(days: 1), to: zone.periodStart(.day, anchor))
+    let end = zone.add(DurationLiteral(days: 1), to: zone.periodStart(.day, anchor))
+    return Time.inRange(end) ? end : Time.max
   }
 
   private func baseDataset(_ view: String) -> String? {

@@ -1,5 +1,21 @@
 import Foundation
 
+/// The range of times Tally represents: years 1 to 9999.
+public enum Time {
+  /// 0001-01-01T00:00:00Z in microseconds.
+  public static let min: Int64 = -62_135_596_800_000_000
+  /// 9999-12-31T23:59:59.999999Z in microseconds.
+  public static let max: Int64 = 253_402_300_799_999_999
+  /// The width of the range.
+  static let span: Int64 = max - min
+  /// Marks a time arithmetic result outside the range; it becomes null.
+  public static let outOfRange = Int64.min
+  /// Whether a time is within years 1 to 9999.
+  @inline(__always) public static func inRange(_ t: Int64) -> Bool { t >= min && t <= max }
+  /// A time value, or null outside the range.
+  static func value(_ t: Int64) -> Value { inRange(t) ? .time(t) : .null }
+}
+
 /// Microseconds in common units.
 enum Micros {
   static let second: Int64 = 1_000_000
@@ -179,7 +195,7 @@ public final class Zone: @unchecked Sendable {
 
   /// Seconds east of UTC at an instant in microseconds.
   @inline(__always) public func offset(atMicros t: Int64) -> Int {
-    offset(atSeconds: t >= 0 ? t / 1_000_000 : (t - 999_999) / 1_000_000)
+    offset(atSeconds: t >= 0 ? t / 1_000_000 : t / 1_000_000 - (t % 1_000_000 == 0 ? 0 : 1))
   }
 
   /// The instant (seconds) of a wall-clock time: a skipped time moves forward by the gap,
@@ -211,7 +227,7 @@ public final class Zone: @unchecked Sendable {
   }
 
   /// Wall-clock microseconds (as if UTC) of an instant.
-  @inline(__always) public func local(_ t: Int64) -> Int64 { t + Int64(offset(atMicros: t)) * 1_000_000 }
+  @inline(__always) public func local(_ t: Int64) -> Int64 { t &+ Int64(offset(atMicros: t)) &* 1_000_000 }
 
   /// The instant of wall-clock microseconds.
   public func fromLocal(_ l: Int64) -> Int64 {
@@ -228,7 +244,11 @@ public final class Zone: @unchecked Sendable {
 
   /// Adds a calendar duration: months keep the day of month (clamped to the month's end),
   /// days keep the wall-clock time, the fixed part is added last.
+  /// Gives `Time.outOfRange` when the result would leave years 1 to 9999.
   public func add(_ d: DurationLiteral, to t: Int64) -> Int64 {
+    guard Time.inRange(t), abs(d.months) <= 240_000, abs(d.days) <= 7_400_000, abs(d.micros) <= Time.span else {
+      return Time.outOfRange
+    }
     var r = t
     if d.months != 0 || d.days != 0 {
       let (day, micro) = localDay(t)
@@ -242,7 +262,8 @@ public final class Zone: @unchecked Sendable {
       let nd = daysFromCivil(y, m, dd) + Int64(d.days)
       r = fromLocal(nd * Micros.day + micro)
     }
-    return r + d.micros
+    r += d.micros
+    return Time.inRange(r) ? r : Time.outOfRange
   }
 
   /// Subtracts a calendar duration.

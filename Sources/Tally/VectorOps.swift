@@ -313,7 +313,14 @@ enum VectorOps {
           }
         }
       }
-      if overflow { throw TallyError(Diagnostic(.error, Message.integerOverflow(op.rawValue))) }
+      if overflow && type != .time { throw TallyError(Diagnostic(.error, Message.integerOverflow(op.rawValue))) }
+      if type == .time {
+        // Times outside years 1 to 9999 (or past Int64) are null.
+        for i in 0..<n where !Time.inRange(out[i]) && (valid?[i] ?? true) {
+          if valid == nil { valid = Bitmap(count: n, value: true) }
+          valid![i] = false
+        }
+      }
       let data: ColumnData = type == .time ? .time(out) : type == .duration ? .duration(out) : .int(out)
       return Vector(type: type, data: data, valid: valid)
     }
