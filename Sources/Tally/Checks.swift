@@ -74,20 +74,29 @@ extension Session {
     return .fail
   }
 
+  /// The status of a metric's value: a grouped value takes the worst status of its groups.
+  public static func status(_ v: MetricValue, target: BoundValue?, warn: BoundValue?) -> Status {
+    switch v {
+    case .scalar(let s): return status(s, target: target, warn: warn)
+    case .grouped(let g): return g.values.values.map { status($0, target: target, warn: warn) }.max() ?? (target == nil ? .none : .pass)
+    }
+  }
+
+  /// A metric's `target` and `warn` bounds, evaluated (they are constants).
+  public func bounds(of m: MetricDecl, in source: Source) throws -> (target: BoundValue?, warn: BoundValue?) {
+    let target = try m.target.map { BoundValue(op: $0.op, value: try constant($0.value, in: source)) }
+    let warn = try m.warn.map { BoundValue(op: $0.op, value: try constant($0.value, in: source)) }
+    return (target, warn)
+  }
+
   /// Evaluates every metric and assert defined so far, in definition order.
   public func runChecks() throws -> CheckReport {
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }
       let e = try evaluate(m.expr, in: st.source)
-      let target = try m.target.map { BoundValue(op: $0.op, value: try constant($0.value, in: st.source)) }
-      let warn = try m.warn.map { BoundValue(op: $0.op, value: try constant($0.value, in: st.source)) }
-      let status: Status
-      switch e.value {
-      case .scalar(let v): status = Session.status(v, target: target, warn: warn)
-      case .grouped(let g):
-        status = g.values.values.map { Session.status($0, target: target, warn: warn) }.max() ?? (target == nil ? .none : .pass)
-      }
+      let (target, warn) = try bounds(of: m, in: st.source)
+      let status = Session.status(e.value, target: target, warn: warn)
       metricResults.append(
         MetricResult(
           name: m.name, file: st.source.name, line: st.line, formula: st.source.slice(m.expr.range.start..<m.expr.range.end),

@@ -102,7 +102,7 @@ public struct TallyError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Edit distance, for did-you-mean suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
   let a = Array(a.lowercased()), b = Array(b.lowercased())
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
@@ -119,7 +119,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The nearest candidate to `name`, if near enough to be a likely typo.
-func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+public func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
   var best: (String, Int)?
   for c in candidates {
     let d = editDistance(name, c)

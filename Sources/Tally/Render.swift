@@ -186,7 +186,7 @@ public enum Render {
   }
 
   /// Thousands separators: `12,345.6`.
-  static func grouped(_ s: String) -> String {
+  public static func grouped(_ s: String) -> String {
     var intPart = s, frac = ""
     if let dot = s.firstIndex(of: ".") {
       intPart = String(s[..<dot])

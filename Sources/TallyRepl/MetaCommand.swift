@@ -268,7 +268,7 @@ extension ReplSession {
     var rows: [[String]] = []
     for name in cat.datasets.keys.sorted() {
       guard let ds = session.datasets[name] else { continue }
-      rows.append([name, "dataset", grouped(ds.rowCount), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "", displayPath(ds.path)])
+      rows.append([name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "", displayPath(ds.path)])
     }
     for name in cat.views.keys.sorted() {
       guard let v = cat.views[name] else { continue }
@@ -301,10 +301,10 @@ extension ReplSession {
       if let ev = try? session.evaluate(Expr(.call("count", [Expr(.name(name), SourceRange(0, 0))], filter: nil), SourceRange(0, 0)), in: Source(name: "", text: "")),
         case .scalar(let n) = ev.value, let c = n.double
       {
-        head += "; \(grouped(Int(c))) rows"
+        head += "; \(Render.grouped(String(Int(c)))) rows"
       }
     } else {
-      head = "\(name): \(grouped(ds.rowCount)) rows, from \(displayPath(ds.path))"
+      head = "\(name): \(Render.grouped(String(ds.rowCount))) rows, from \(displayPath(ds.path))"
     }
     head += "\n"
     if let time {
@@ -317,7 +317,7 @@ extension ReplSession {
       head += "no time column; windows cannot apply to it\n"
     }
     let rows = ds.columns.map { c -> [String] in
-      [c.name, c.type.rawValue, grouped(c.vector.nullCount), c.name == time ? "time column" : ""]
+      [c.name, c.type.rawValue, Render.grouped(String(c.vector.nullCount)), c.name == time ? "time column" : ""]
     }
     out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
     return out
@@ -373,7 +373,7 @@ extension ReplSession {
         case .scalar(let v): value = Render.display(v, format: ev.format, zone: session.zone)
         case .grouped(let g): value = "\(g.values.count) groups by \(g.keyNames.joined(separator: ", "))"
         }
-        status = MetricStatus.of(ev.value, m, source: st.source, session: session).rawValue
+        status = metricStatus(ev.value, m, st.source).rawValue
       } catch let e as TallyError {
         value = "error: " + (e.diagnostics.first?.message ?? "")
         status = "error"
@@ -381,7 +381,7 @@ extension ReplSession {
         value = "error"
         status = "error"
       }
-      rows.append([m.name, value, MetricStatus.text(m.target, st.source), MetricStatus.text(m.warn, st.source), status])
+      rows.append([m.name, value, boundText(m.target, st.source), boundText(m.warn, st.source), status])
     }
     out.print(Render.alignedTable(header: ["metric", "value", "target", "warn", "status"], rows: rows, rightAlign: [1]))
     return out
@@ -408,8 +408,8 @@ extension ReplSession {
     fields.append(("formula", v.source.slice(v.expr.range.start..<v.expr.range.end)))
     if let m = v.metric {
       if let f = m.format { fields.append(("format", f.rawValue)) }
-      if m.target != nil { fields.append(("target", MetricStatus.text(m.target, v.source))) }
-      if m.warn != nil { fields.append(("warn", MetricStatus.text(m.warn, v.source))) }
+      if m.target != nil { fields.append(("target", boundText(m.target, v.source))) }
+      if m.warn != nil { fields.append(("warn", boundText(m.warn, v.source))) }
     }
     var table = ""
     do {
@@ -420,7 +420,7 @@ extension ReplSession {
         fields.append(("value", "\(g.values.count) groups by \(g.keyNames.joined(separator: ", ")), below"))
         table = Render.table(ev, zone: session.zone)
       }
-      if let m = v.metric { fields.append(("status", MetricStatus.of(ev.value, m, source: v.source, session: session).rawValue)) }
+      if let m = v.metric { fields.append(("status", metricStatus(ev.value, m, v.source).rawValue)) }
       fields.append(("as of", session.zone.iso(ev.asOf)))
     } catch let e as TallyError {
       fields.append(("value", "error: " + (e.diagnostics.first?.message ?? "")))

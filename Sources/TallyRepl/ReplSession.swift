@@ -291,7 +291,7 @@ public final class ReplSession {
       case .scalar(let v):
         line += " = " + Render.display(v, format: ev.format, zone: session.zone)
         if let m = session.catalog.values[name]?.metric, m.target != nil {
-          line += " (\(MetricStatus.of(ev.value, m, source: st.source, session: session).rawValue))"
+          line += " (\(metricStatus(ev.value, m, st.source).rawValue))"
         }
       case .grouped(let g):
         line += " (\(g.values.count) group\(g.values.count == 1 ? "" : "s") by \(g.keyNames.joined(separator: ", ")))"
@@ -389,7 +389,7 @@ public final class ReplSession {
   /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
   func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil) -> String {
     guard let ds = session.datasets[name] else { return "'\(name)'" }
-    var s = "'\(name)': \(grouped(ds.rowCount)) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    var s = "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
     if let tc = session.catalog.datasets[name]?.timeColumn {
       if let (lo, hi) = timeRange(ds, tc) {
         s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"
@@ -497,46 +497,9 @@ struct ReplFailure: Error {
 }
 
 /// `1,234,567`.
-func grouped(_ n: Int) -> String {
-  let s = String(n.magnitude)
-  var out = ""
-  for (i, c) in s.enumerated() {
-    if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-    out.append(c)
-  }
-  return (n < 0 ? "-" : "") + out
-}
-
 /// `12.3 ms`, `1.25 s`.
 func milliseconds(since start: DispatchTime) -> String {
   let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
   if ms >= 1000 { return String(format: "%.2f s", ms / 1000) }
   return String(format: ms < 10 ? "%.1f ms" : "%.0f ms", ms)
-}
-
-/// Edit distance, for did-you-mean suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a.lowercased()), b = Array(b.lowercased())
-  if a.isEmpty { return b.count }
-  if b.isEmpty { return a.count }
-  var prev = Array(0...b.count)
-  var cur = [Int](repeating: 0, count: b.count + 1)
-  for i in 1...a.count {
-    cur[0] = i
-    for j in 1...b.count {
-      cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-    }
-    swap(&prev, &cur)
-  }
-  return prev[b.count]
-}
-
-/// The nearest candidate to `name`, if near enough to be a likely typo.
-func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
-  var best: (String, Int)?
-  for c in candidates {
-    let d = editDistance(name, c)
-    if d <= max(1, min(3, name.count / 3 + 1)), best == nil || d < best!.1 { best = (c, d) }
-  }
-  return best?.0
 }
