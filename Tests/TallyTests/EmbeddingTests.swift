@@ -1,0 +1,41 @@
+import Foundation
+import Tally
+import XCTest
+
+/// The README's "Embedding Tally in a Swift program" example, as a program would write it.
+final class EmbeddingTests: XCTestCase {
+  func testReadmeExample() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-embed-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    // Times are Shanghai wall-clock; as of the end of 2024-06-30 the 28-day window is [06-03, 07-01).
+    let csv = """
+      id,shop,status,paid_at
+      1,A,paid,2024-06-02 23:59:59
+      2,A,paid,2024-06-03 00:00:00
+      3,B,unpaid,
+      4,B,shipped,2024-06-30 23:59:59
+      5,B,paid,2024-07-01 00:00:00
+
+      """
+    let path = dir.appendingPathComponent("orders.csv").path
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+
+    let session = Session(zone: Zone("Asia/Shanghai")!)
+    try session.load(name: "orders", path: path, timeColumn: "paid_at")
+    session.asOf = Instant("2024-06-30")
+    let result = try session.evaluate(#"count(orders where status != "unpaid") over 28d by shop"#)
+    guard case .grouped(let g) = result.value else { return XCTFail("expected a grouped value") }
+    // Hand count: A has id 2 in the window (id 1 is a second too early); B has id 4 (id 5 is at the as-of, excluded).
+    XCTAssertEqual(g.sortedRows.map { "\($0.key[0]):\($0.value)" }, ["A:1", "B:1"])
+    XCTAssertEqual(
+      Render.json(result, zone: session.zone),
+      #"{"as_of": "2024-07-01T00:00:00+08:00", "columns": ["shop", "value"], "rows": [["A", 1], ["B", 1]]}"#)
+
+    XCTAssertThrowsError(try session.evaluate("count(orders where stauts = 1)")) { error in
+      let e = error as! TallyError
+      XCTAssertEqual(e.diagnostics.first?.message, "unknown column 'stauts' in 'orders'")
+      XCTAssertEqual(e.diagnostics.first?.notes, ["did you mean 'status'?"])
+      XCTAssertTrue(e.diagnostics.first!.rendered().hasPrefix("<expr>:1:20: error: unknown column 'stauts' in 'orders'\n"))
+    }
+  }
+}
