@@ -122,7 +122,10 @@ extension Node {
   public var key: String {
     switch kind {
     case .literal(let v):
-      if case .string(let s) = v { return "\"\(s)\"" }
+      // Code points spelled out: as cache keys, Swift's String equality would merge `é` and `e\u{301}`.
+      if case .string(let s) = v {
+        return "\"" + s.unicodeScalars.map { $0.isASCII && $0 != "\\" && $0 != "\"" ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined() + "\""
+      }
       if case .time(let t) = v { return "@\(t)" }
       if case .duration(let d) = v { return "\(d)us" }
       return v.description

@@ -96,6 +96,9 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertEqual(rows.map(\.value), [.int(2), .int(5)])
     XCTAssertEqual(try session.scalar("count_distinct(s)"), .int(2))
     XCTAssertEqual(try session.scalar("count(d where s = \"é\")"), .int(2))
+    // The same session, so any cache keyed by the formula text must not merge the two spellings either.
+    XCTAssertEqual(try session.scalar("count(d where s = \"e\u{301}\")"), .int(1))
+    XCTAssertEqual(try session.scalar("sum(n where s != \"e\\u{301}\")"), .int(5))
   }
 
   func testTimesInTheSessionZone() throws {

@@ -161,11 +161,19 @@ final class EvaluationTests: XCTestCase {
     XCTAssertEqual(try s.scalar("300000h * 9000"), .null)
   }
 
-  func testTimeArithmeticNearTheEndOfTime() throws {
-    // 300000h × 8330 ≈ 8.996e18 µs fits a duration, but adding it to a time and then a calendar
-    // step overflows Int64 inside Zone.add (nd * Micros.day) and traps, killing the process;
-    // `@2024-06-30 + 300000h * 8330 + 300000h * 500` wraps around to year -280334 instead of null.
-    throw XCTSkip("BUG: '@2024-06-30 + 300000h * 8330 + 10000y' crashes (Int64 overflow in Zone.add); times out of range should be null")
+  /// Times are years 1 to 9999: arithmetic that leaves the range gives null, never a crash or a
+  /// wrapped-around time (300000h × 8330 ≈ 8.996e18 µs still fits a duration).
+  func testTimeArithmeticOutOfRangeIsNull() throws {
+    let s = Session(zone: Zone("Asia/Shanghai")!)
+    s.asOf = Instant("2024-06-30")
+    for formula in [
+      "@2024-06-30 + 300000h * 8330 + 10000y", "@2024-06-30 + 300000h * 8330 + 300000h * 500",
+      "@0001-01-01 - 300000h * 8330 - 10000y", "@0001-01-01T00:00:00Z - 1d", "@9999-12-31T23:59:59Z + 1d",
+      "date(@9999-12-31T23:59:59Z + 1mo)",
+    ] {
+      XCTAssertEqual(try s.scalar(formula), .null, formula)
+    }
+    XCTAssertEqual(try s.scalar("@9999-12-30T23:59:59Z + 1d"), t("9999-12-31T23:59:59Z"))
   }
 
   /// Europe/Berlin: 2024-03-31 02:00 CET jumps to 03:00 CEST; 2024-10-27 03:00 CEST falls back to 02:00 CET.
