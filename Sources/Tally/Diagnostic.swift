@@ -76,10 +76,14 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
       let (line, col) = src.location(of: range.start)
       let text = src.lineText(line)
       let (endLine, endCol) = src.location(of: range.end)
-      let width = endLine == line ? max(1, endCol - col) : max(1, text.count - col + 1)
+      let chars = Array(text)
+      let upTo = endLine == line ? min(chars.count, endCol - 1) : chars.count
+      // Terminal columns: a CJK character takes two, a tab stays a tab.
+      let culprit = col - 1 < upTo ? String(chars[(col - 1)..<upTo]) : ""
+      let width = max(1, Render.displayWidth(culprit))
       let gutter = String(line)
       let pad = String(repeating: " ", count: gutter.count)
-      let lead = text.prefix(col - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+      let lead = chars.prefix(col - 1).map { $0 == "\t" ? "\t" : String(repeating: " ", count: Render.displayWidth(String($0))) }.joined()
       out += "\(gutter) | \(text)\n"
       out += "\(pad) | \(lead)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
     }

@@ -494,7 +494,7 @@ public struct Parser {
       if case .quotedIdentifier = start.kind {
         throw failure(Message.expected("an operator", found: "'('"), peek.range)
       }
-      _ = advance()
+      let open = advance()
       var args: [Expr] = []
       var filter: Expr?
       if !atPunct(")") {
@@ -509,6 +509,7 @@ public struct Parser {
         }
       }
       guard atPunct(")") else {
+        if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, open.range, notes: ["close the call to '\(base)' with ')'"]) }
         if atWord("where") {
           throw failure("'where' belongs right after an aggregate's first argument", peek.range)
         }
@@ -571,7 +572,7 @@ public struct Parser {
       }
       let end = advance().range
       return Expr(e.kind, t.range.union(end))
-    case .identifier(let s):
+    case .identifier(let s) where ["at", "by", "over", "offset", "in", "is"].contains(s):
       throw failure(Message.expected("a value or a name", found: describe(t)), t.range, notes: ["'\(s)' is a keyword; a column of that name is written `\(s)`"])
     default:
       throw failure(Message.expected("a value or a name", found: describe(t)), t.range)

@@ -27,7 +27,8 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let session = try options.makeSession()
-    let result = try session.evaluate(expression)
+    let formula = expression.hasPrefix(" -") ? String(expression.dropFirst()) : expression
+    let result = try session.evaluate(formula)
     let out: String
     switch format {
     case .table: out = Render.table(result, zone: session.zone)

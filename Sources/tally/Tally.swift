@@ -18,6 +18,16 @@ struct TallyCommand: ParsableCommand {
     if arguments.isEmpty {
       if isatty(STDIN_FILENO) != 0 { arguments = ["repl"] } else { arguments = ["repl"] }
     }
+    // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
+    // space keeps the parser from reading it as one; EvalCommand drops that space again.
+    if let i = arguments.firstIndex(where: { $0 == "eval" }) {
+      for k in (i + 1)..<arguments.count {
+        let a = arguments[k]
+        if a.hasPrefix("-"), let second = a.dropFirst().first, !second.isLetter, second != "-" {
+          arguments[k] = " " + a
+        }
+      }
+    }
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

@@ -109,10 +109,11 @@ final class CheckerTests: XCTestCase {
           |     ^~~~~~
 
         """),
+      // The underline spans terminal columns: each CJK character takes two.
       ("avg(orders.备注)", """
         <expr>:1:5: error: the argument of 'avg' must be a number or a duration, not a string
         1 | avg(orders.备注)
-          |     ^~~~~~~~~
+          |     ^~~~~~~~~~~
 
         """),
       ("count(orders where paid_at > 5)", """
