@@ -60,64 +60,16 @@ final class EvalEndToEndTests: XCTestCase {
 
   // MARK: Running the binary
 
-  /// The built `tally`: next to the running test binary (any scratch path), else in the
-  /// package's `.build-tests` or `.build` products directory.
-  static let executable: URL? = {
-    var dirs: [URL] = []
-    let bundle = Bundle(for: EvalEndToEndTests.self).bundleURL
-    dirs += [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()]
-    if let first = CommandLine.arguments.first {
-      dirs.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    for scratch in [".build-tests", ".build"] { dirs.append(root.appendingPathComponent(scratch).appendingPathComponent("debug")) }
-    return dirs.map { $0.appendingPathComponent("tally") }.first { url in
-      var isDir: ObjCBool = false
-      return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue
-        && FileManager.default.isExecutableFile(atPath: url.path)
-    }
-  }()
-
-  struct Run {
-    var stdout: String
-    var stderr: String
-    var code: Int32
-  }
+  typealias Run = TallyProcess.Output
 
   /// Runs `tally ARGS` in `cwd`, with the machine's zone set to something other than UTC.
-  func tally(_ args: [String], cwd: URL? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> Run {
-    guard let exe = Self.executable else {
-      XCTFail("the tally binary was not found next to the tests; build it first", file: file, line: line)
-      throw XCTSkip("no binary")
-    }
-    let p = Process()
-    p.executableURL = exe
-    p.arguments = args
-    p.currentDirectoryURL = cwd ?? dir
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    env["TZ"] = "America/Los_Angeles"
-    p.environment = env
-    // stderr goes to a file, so that the child can never block on a full pipe while stdout is read.
-    let errURL = dir.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = errHandle
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    try errHandle.close()
-    let errData = try Data(contentsOf: errURL)
-    try? FileManager.default.removeItem(at: errURL)
-    return Run(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self), code: p.terminationStatus)
+  func tally(_ args: [String], cwd: URL? = nil) throws -> Run {
+    try TallyProcess.run(args, in: cwd ?? dir, environment: ["TZ": "America/Los_Angeles"])
   }
 
   /// Runs an eval that must succeed with JSON output, and returns the parsed object.
   func json(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-    let r = try tally(["eval"] + args + ["--format", "json"], file: file, line: line)
+    let r = try tally(["eval"] + args + ["--format", "json"])
     XCTAssertEqual(r.code, 0, "exit code; stderr: \(r.stderr)", file: file, line: line)
     XCTAssertEqual(r.stderr, "", file: file, line: line)
     XCTAssertTrue(r.stdout.hasSuffix("}\n"), "one JSON object and a line end: \(r.stdout)", file: file, line: line)
@@ -283,6 +235,17 @@ final class EvalEndToEndTests: XCTestCase {
   }
 
   // MARK: Errors
+
+  func testFormulaStartingWithMinusIsAFormulaNotAnOption() throws {
+    let r = try tally(["eval", "-1 + 2", "--format", "json"])
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertTrue(r.stdout.hasSuffix("\"value\": 1}\n"), r.stdout)
+    // -2 h is -7200 s; an error in such a formula still points at the right column.
+    XCTAssertTrue(try tally(["eval", "-2h", "--format", "json"]).stdout.contains("\"value\": -7200}"))
+    let bad = try tally(["eval", "-1 + nope"])
+    XCTAssertEqual(bad.code, 2)
+    XCTAssertTrue(bad.stderr.hasPrefix("<expr>:1:6: error: unknown name 'nope'"), bad.stderr)
+  }
 
   func testFormulaErrors() throws {
     let data = ["--data", "orders=\(ordersPath)"]

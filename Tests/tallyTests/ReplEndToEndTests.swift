@@ -186,41 +186,9 @@ final class ReplEndToEndTests: XCTestCase {
     var code: Int32
   }
 
-  final class Marker {}
-
-  /// The built `tally`, next to the test bundle (on Linux the bundle URL is already the
-  /// products directory; on macOS it is the `.xctest` inside it).
-  static var executable: URL {
-    var dir = Bundle(for: Marker.self).bundleURL
-    for _ in 0..<4 {
-      let candidate = dir.appendingPathComponent("tally")
-      dir = dir.deletingLastPathComponent()
-      var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
-    }
-    return URL(fileURLWithPath: ".build/debug/tally")
-  }
-
   func run(_ arguments: [String], input: String) throws -> Result {
-    let p = Process()
-    p.executableURL = Self.executable
-    p.arguments = arguments
-    p.currentDirectoryURL = dir
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    env["TALLY_HISTORY"] = ""
-    p.environment = env
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = inp
-    try p.run()
-    inp.fileHandleForWriting.write(Data(input.utf8))
-    try inp.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), code: p.terminationStatus)
+    let r = try TallyProcess.run(arguments, in: dir, input: input, environment: ["TALLY_HISTORY": ""])
+    return Result(stdout: r.stdout, stderr: r.stderr, code: r.code)
   }
 
   struct Timeout: Error {}
@@ -238,7 +206,7 @@ final class ReplEndToEndTests: XCTestCase {
     init(_ arguments: [String], in directory: URL, history: String) throws {
       let script = URL(fileURLWithPath: "/usr/bin/script")
       guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("script(1) is not installed") }
-      let command = ([ReplEndToEndTests.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+      let command = ([TallyProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
       process.executableURL = script
       process.arguments = ["-qfec", command, "/dev/null"]
       process.currentDirectoryURL = directory

@@ -3,19 +3,28 @@ import XCTest
 
 /// Runs the built `tally` binary, as a user would.
 enum TallyProcess {
-  /// The `tally` executable next to the test bundle (`.build/<config>/tally`).
-  static var executable: URL {
-    var dir = Bundle(for: Marker.self).bundleURL
-    for _ in 0..<4 {
-      let candidate = dir.appendingPathComponent("tally")
-      dir = dir.deletingLastPathComponent()
-      var isDir: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
-    }
-    return URL(fileURLWithPath: ".build/debug/tally")
-  }
-
   final class Marker {}
+
+  /// The built `tally`: next to the running test binary (any scratch path; on Linux the
+  /// bundle URL is the products directory, on macOS the `.xctest` inside it), else in the
+  /// package's `.build` products directory.
+  static let executable: URL = {
+    var dirs: [URL] = []
+    var dir = Bundle(for: Marker.self).bundleURL
+    for _ in 0..<3 {
+      dirs.append(dir)
+      dir = dir.deletingLastPathComponent()
+    }
+    if let first = CommandLine.arguments.first { dirs.append(URL(fileURLWithPath: first).deletingLastPathComponent()) }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    dirs.append(root.appendingPathComponent(".build/debug"))
+    let found = dirs.map { $0.appendingPathComponent("tally") }.first { url in
+      var isDir: ObjCBool = false
+      return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue
+        && FileManager.default.isExecutableFile(atPath: url.path)
+    }
+    return found ?? root.appendingPathComponent(".build/debug/tally")
+  }()
 
   struct Output {
     var stdout: String
@@ -23,9 +32,12 @@ enum TallyProcess {
     var code: Int32
   }
 
-  /// Runs `tally ARGS` in `directory`, with `input` on stdin.
+  /// Runs `tally ARGS` in `directory` with `input` on stdin (none: /dev/null). stderr goes
+  /// to a file, so the child never blocks on a full pipe while stdout is read.
   @discardableResult
-  static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil, environment: [String: String] = [:]) throws -> Output {
+  static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil, environment: [String: String] = [:]) throws
+    -> Output
+  {
     let p = Process()
     p.executableURL = executable
     p.arguments = arguments
@@ -34,16 +46,24 @@ enum TallyProcess {
     env["NO_COLOR"] = "1"
     for (k, v) in environment { env[k] = v }
     p.environment = env
-    let out = Pipe(), err = Pipe(), inp = Pipe()
+    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("tally-stderr-\(UUID().uuidString).txt")
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errURL) }
+    let errHandle = try FileHandle(forWritingTo: errURL)
+    let out = Pipe()
     p.standardOutput = out
-    p.standardError = err
-    p.standardInput = inp
+    p.standardError = errHandle
+    let inp = Pipe()
+    p.standardInput = input == nil ? FileHandle.nullDevice : inp
     try p.run()
-    if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-    try inp.fileHandleForWriting.close()
+    if let input {
+      inp.fileHandleForWriting.write(Data(input.utf8))
+      try inp.fileHandleForWriting.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
+    try errHandle.close()
+    let e = try Data(contentsOf: errURL)
     return Output(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), code: p.terminationStatus)
   }
 
