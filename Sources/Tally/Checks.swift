@@ -12,12 +12,15 @@ public enum Status: String, Sendable, Comparable {
     case .fail: return 3
     }
   }
+  /// Orders by severity: none < pass < warn < fail.
   public static func < (a: Status, b: Status) -> Bool { a.rank < b.rank }
 }
 
 /// A `target` or `warn` bound with its value.
 public struct BoundValue: Sendable {
+  /// The comparison a value must satisfy, as `value OP bound`.
   public var op: BinaryOp
+  /// The bound, evaluated.
   public var value: Value
   /// Whether `v OP bound` holds (null never holds).
   public func holds(_ v: Value) -> Bool {
@@ -28,31 +31,49 @@ public struct BoundValue: Sendable {
 
 /// One evaluated metric.
 public struct MetricResult: Sendable {
+  /// The metric's name.
   public var name: String
+  /// The name of the source it was defined in (a file path).
   public var file: String
+  /// The 1-based line of its `metric` keyword.
   public var line: Int
+  /// The formula's text as written.
   public var formula: String
+  /// Its `##` comment lines, joined by line breaks.
   public var description: String?
+  /// Its `format`, if given.
   public var format: ValueFormat?
+  /// Its value at the report's as-of.
   public var value: MetricValue
+  /// Its status against `target` and `warn`.
   public var status: Status
+  /// Its evaluated `target` bound, if any.
   public var target: BoundValue?
+  /// Its evaluated `warn` bound, if any.
   public var warn: BoundValue?
 }
 
 /// One evaluated assert.
 public struct AssertResult: Sendable {
+  /// The name of the source it was written in (a file path).
   public var file: String
+  /// The 1-based line of its `assert` keyword.
   public var line: Int
+  /// The asserted formula's text as written.
   public var formula: String
+  /// The value it evaluated to.
   public var value: MetricValue
+  /// True when the value, or every group's value, is `true`.
   public var passed: Bool
 }
 
 /// Everything `tally check` found.
 public struct CheckReport: Sendable {
+  /// The as-of instant every value was evaluated at (microseconds since the epoch).
   public var asOf: Int64
+  /// Every metric, in definition order.
   public var metrics: [MetricResult]
+  /// Every assert, in definition order.
   public var asserts: [AssertResult]
 
   /// 0 when everything holds; 1 when a metric fails, an assert is false, or (strict) a metric warns.
@@ -119,13 +140,17 @@ extension Session {
 
 /// One `test` statement's outcome.
 public struct TestResult: Sendable {
+  /// The test's name, as quoted after `test`.
   public var name: String
+  /// The name of the source it was written in (a file path).
   public var file: String
+  /// The 1-based line of its `test` keyword.
   public var line: Int
   /// What went wrong, one entry per failed `expect` (empty when it passed).
   public var failures: [String]
   /// Definition or data errors that kept the test from running.
   public var error: TallyError?
+  /// True when every `expect` held and nothing kept the test from running.
   public var passed: Bool { failures.isEmpty && error == nil }
 }
 

@@ -6,6 +6,7 @@ public enum ValueType: String, Sendable, Hashable, CustomStringConvertible {
   /// The type of a bare `null`: fits anywhere.
   case null
 
+  /// The type with its article (`an int`, `a time`), for messages.
   public var description: String {
     switch self {
     case .int: return "an int"
@@ -22,7 +23,9 @@ public enum ValueType: String, Sendable, Hashable, CustomStringConvertible {
 
 /// A fixed-size bit set: null masks and boolean columns.
 public struct Bitmap: Sendable, Equatable {
+  /// The bits, 64 per word: bit i is bit `i % 64` of `words[i / 64]`.
   public private(set) var words: [UInt64]
+  /// The number of bits.
   public let count: Int
 
   /// All bits set to `value`.
@@ -38,6 +41,7 @@ public struct Bitmap: Sendable, Equatable {
     for (i, b) in bits.enumerated() where b { self[i] = true }
   }
 
+  /// Whether bit `i` is set.
   @inline(__always) public subscript(i: Int) -> Bool {
     get { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
     set {
@@ -107,13 +111,17 @@ public enum ColumnData: Sendable {
 
 /// A typed vector of values with a validity mask: a loaded column or the result of a row expression.
 public struct Vector: Sendable {
+  /// The type of its values.
   public var type: ValueType
+  /// The values, one slot per row, null rows included (see `valid`).
   public var data: ColumnData
   /// Bit i is set when row i is not null; nil when no value is null.
   public var valid: Bitmap?
 
+  /// The number of rows.
   public var count: Int { data.count }
 
+  /// True when row `i` is not null.
   @inline(__always) public func isValid(_ i: Int) -> Bool { valid?[i] ?? true }
 
   /// The value at row `i`, boxed (for output and tests, not hot loops).
@@ -135,8 +143,11 @@ public struct Vector: Sendable {
 
 /// A named column of a dataset.
 public struct Column: Sendable {
+  /// The name formulas use.
   public var name: String
+  /// Its values and null mask.
   public var vector: Vector
+  /// The type of its values.
   public var type: ValueType { vector.type }
 }
 
@@ -146,10 +157,13 @@ public struct Dataset: Sendable {
   public var name: String
   /// Where it was loaded from.
   public var path: String
+  /// The columns, in file order.
   public var columns: [Column]
+  /// The number of rows (every column's length).
   public var rowCount: Int
   private var index: [String: Int]
 
+  /// A dataset from columns of `rowCount` values each.
   public init(name: String, path: String, columns: [Column], rowCount: Int) {
     self.name = name
     self.path = path
@@ -188,6 +202,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
   /// Microseconds.
   case duration(Int64)
 
+  /// True for `null`.
   public var isNull: Bool { if case .null = self { return true } else { return false } }
 
   /// Strings are equal only with the same code points (no normalization), unlike Swift's `String`.
@@ -204,6 +219,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// Hashes strings by code point, consistent with `==`.
   public func hash(into h: inout Hasher) {
     switch self {
     case .null: h.combine(0)
@@ -223,6 +239,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// Plain text: strings unquoted, times in ISO 8601 UTC, durations in seconds (`90s`).
   public var description: String {
     switch self {
     case .null: return "null"

@@ -15,9 +15,11 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     case none
   }
 
+  /// Whether it is an error, a warning or a note.
   public var severity: Severity
   /// One lowercase phrase stating the rule that was broken.
   public var message: String
+  /// Where it points.
   public var location: Location
   /// Suggestions, such as `did you mean 'intervened'?`.
   public var notes: [String]
@@ -91,6 +93,7 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     return out
   }
 
+  /// The rendered diagnostic, without colour.
   public var description: String { rendered() }
 }
 
@@ -98,10 +101,13 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
 public struct TallyError: Error, Sendable, CustomStringConvertible {
   /// The diagnostics, sorted by file and position.
   public var diagnostics: [Diagnostic]
+  /// Wraps diagnostics, sorting them by file and position.
   public init(_ diagnostics: [Diagnostic]) {
     self.diagnostics = diagnostics.sorted { $0.sortKey < $1.sortKey }
   }
+  /// Wraps one diagnostic.
   public init(_ d: Diagnostic) { self.diagnostics = [d] }
+  /// Every diagnostic rendered without colour, one after another.
   public var description: String { diagnostics.map { $0.rendered() }.joined() }
 }
 

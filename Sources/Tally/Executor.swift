@@ -10,6 +10,7 @@ public enum MetricValue: Sendable {
 public struct GroupedValue: Sendable {
   /// Key column names: columns or grains (`day`, `week`, ...).
   public var keyNames: [String]
+  /// The value of each group, by its key values in `keyNames` order.
   public var values: [[Value]: Value]
   /// The value for a key with no rows.
   public var fallback: Value
@@ -40,6 +41,7 @@ public final class Executor {
     var grouping: [GroupKey]?
   }
 
+  /// An executor over loaded datasets, by name; calendar windows and durations follow `zone`.
   public init(datasets: [String: Dataset], zone: Zone) {
     self.datasets = datasets
     self.zone = zone

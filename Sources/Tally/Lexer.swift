@@ -9,6 +9,7 @@ public struct DurationLiteral: Hashable, Sendable, CustomStringConvertible {
   /// A fixed number of microseconds.
   public var micros: Int64
 
+  /// A duration of calendar months and days plus fixed microseconds.
   public init(months: Int = 0, days: Int = 0, micros: Int64 = 0) {
     self.months = months
     self.days = days
@@ -23,9 +24,12 @@ public struct DurationLiteral: Hashable, Sendable, CustomStringConvertible {
     return years * (day * 365 + day / 4) + rest * 30 * day + Int64(days) * day + micros
   }
 
+  /// The same duration with every part negated.
   public var negated: DurationLiteral { DurationLiteral(months: -months, days: -days, micros: -micros) }
+  /// True when every part is zero.
   public var isZero: Bool { months == 0 && days == 0 && micros == 0 }
 
+  /// A compact text, largest unit first: `1y`, `3mo 2w`, `36h`, `1.5s`.
   public var description: String {
     var parts: [String] = []
     if months != 0 { parts.append(months % 12 == 0 ? "\(months / 12)y" : "\(months)mo") }
@@ -63,7 +67,9 @@ public enum TokenKind: Equatable, Sendable {
 
 /// A token and where it stands.
 public struct Token: Sendable {
+  /// What the token is.
   public var kind: TokenKind
+  /// The bytes it was read from.
   public var range: SourceRange
   /// True when white space or a line break comes right before the token.
   public var spaceBefore: Bool
@@ -71,9 +77,11 @@ public struct Token: Sendable {
 
 /// The tokens of a source, with its `##` comment lines (for metric descriptions).
 public struct LexedSource: Sendable {
+  /// The tokens in order, ending with `.eof`.
   public var tokens: [Token]
   /// Line number to `##` comment text, for comment lines that hold nothing else.
   public var docLines: [Int: String]
+  /// Lexing errors, such as an unterminated string.
   public var diagnostics: [Diagnostic]
 }
 
@@ -91,6 +99,7 @@ public struct Lexer {
   private var line = 1
   private var sawSpace = true
 
+  /// A lexer over a source; `lex` runs one.
   public init(_ source: Source) {
     self.source = source
     var sc: [Unicode.Scalar] = []

@@ -2,8 +2,11 @@ import Foundation
 
 /// The statements of a source and the problems found while reading them.
 public struct ParsedSource: Sendable {
+  /// The source that was parsed.
   public var source: Source
+  /// The statements that parsed, in order; malformed ones are left out.
   public var statements: [Statement]
+  /// Lexing and parsing errors; empty when the whole source is well formed.
   public var diagnostics: [Diagnostic]
 }
 

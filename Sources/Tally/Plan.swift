@@ -6,6 +6,7 @@ import Foundation
 /// Row-level nodes (`column` and what is built on columns) are evaluated per row of one
 /// relation; metric-level nodes combine aggregates, literals and clauses.
 public struct Node: Sendable {
+  /// What a node computes.
   public indirect enum Kind: Sendable {
     case literal(Value)
     /// A calendar duration literal (`28d`, `1mo`): a duration that `time ± ...` applies on the calendar.
@@ -26,10 +27,14 @@ public struct Node: Sendable {
     case by(Node, [GroupKey])
   }
 
+  /// What the node computes.
   public var kind: Kind
+  /// The type of its value (of each group's value, under `by`).
   public var type: ValueType
+  /// The range of the expression it was checked from.
   public var range: SourceRange
 
+  /// Creates a node from what it computes, its type and its range.
   public init(_ kind: Kind, _ type: ValueType, _ range: SourceRange) {
     self.kind = kind
     self.type = type
@@ -96,9 +101,11 @@ public struct Relation: Sendable, Hashable {
   /// The time column, if the dataset or view has one.
   public var timeColumn: String?
 
+  /// Equal when they read the same dataset, filter and time column, whatever the name.
   public static func == (a: Relation, b: Relation) -> Bool {
     a.dataset == b.dataset && a.filterKey == b.filterKey && a.timeColumn == b.timeColumn
   }
+  /// Hashes what `==` compares: dataset, filter key and time column.
   public func hash(into h: inout Hasher) {
     h.combine(dataset)
     h.combine(filterKey)
@@ -108,10 +115,13 @@ public struct Relation: Sendable, Hashable {
 
 /// One aggregate: its function, the relation it reads, its argument, `where` and parameter.
 public struct Aggregate: Sendable {
+  /// What it computes (`sum`, `count`, ...).
   public var function: AggregateFunction
+  /// The rows it reads.
   public var relation: Relation
   /// Nil for `count(DATASET)`.
   public var argument: Node?
+  /// Its `where` predicate, at row level, if any.
   public var filter: Node?
   /// The percentile fraction.
   public var parameter: Double?

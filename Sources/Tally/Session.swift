@@ -4,7 +4,9 @@ import Foundation
 public struct Evaluation: Sendable {
   /// The as-of instant in force (microseconds since the epoch).
   public var asOf: Int64
+  /// One value, or one per group.
   public var value: MetricValue
+  /// The type of the value (of each group's value, when grouped).
   public var type: ValueType
   /// The metric's `format`, when the formula is a bare metric name.
   public var format: ValueFormat?
@@ -426,6 +428,7 @@ public final class Session {
 public final class DatasetCache: @unchecked Sendable {
   private var entries: [String: Dataset] = [:]
   private let lock = NSLock()
+  /// An empty cache.
   public init() {}
   func get(_ path: String, zone: Zone) -> Dataset? {
     lock.lock()

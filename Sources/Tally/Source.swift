@@ -52,8 +52,11 @@ public struct Source: Sendable {
 
 /// A byte range in a source.
 public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+  /// The byte offset of the first byte.
   public var start: Int
+  /// The byte offset just past the last byte (never before `start`).
   public var end: Int
+  /// A range from `start` to `end`; an `end` before `start` makes it empty.
   public init(_ start: Int, _ end: Int) {
     self.start = start
     self.end = max(start, end)
@@ -62,5 +65,6 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
   public func union(_ other: SourceRange) -> SourceRange {
     SourceRange(min(start, other.start), max(end, other.end))
   }
+  /// `start..<end`, for dumps and tests.
   public var description: String { "\(start)..<\(end)" }
 }

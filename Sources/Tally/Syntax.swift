@@ -66,8 +66,11 @@ public indirect enum ExprKind: Sendable {
 
 /// An expression node.
 public struct Expr: Sendable {
+  /// What the expression is.
   public var kind: ExprKind
+  /// The bytes it was written at.
   public var range: SourceRange
+  /// Creates an expression of a kind at a range.
   public init(_ kind: ExprKind, _ range: SourceRange) {
     self.kind = kind
     self.range = range
@@ -81,33 +84,49 @@ public enum ValueFormat: String, Sendable {
 
 /// A `target` or `warn` bound.
 public struct Bound: Sendable {
+  /// The comparison a metric's value must satisfy, as `value OP bound`.
   public var op: BinaryOp
+  /// The bound: a constant expression such as `1.5%`.
   public var value: Expr
 }
 
 /// A `metric` statement.
 public struct MetricDecl: Sendable {
+  /// The metric's name.
   public var name: String
+  /// Its formula.
   public var expr: Expr
+  /// Its `##` comment lines above the statement, joined by line breaks.
   public var description: String?
+  /// Its `format` clause, if any.
   public var format: ValueFormat?
+  /// Its `target` clause: the bound a passing value meets.
   public var target: Bound?
+  /// Its `warn` clause: a value that misses the target but meets this warns instead of failing.
   public var warn: Bound?
 }
 
 /// An `expect` line of a `test`.
 public struct Expectation: Sendable {
+  /// The formula tested: the left side of `=`, or the whole expression.
   public var actual: Expr
+  /// The right side of `=`; nil when the expression itself must be true.
   public var expected: Expr?
+  /// The `within` allowance, if any.
   public var tolerance: Expr?
+  /// The range from `expect` to the end of the clause.
   public var range: SourceRange
 }
 
 /// A `test` statement: fixture data, an as-of, expected values.
 public struct TestDecl: Sendable {
+  /// The test's name, as quoted after `test`.
   public var name: String
+  /// Its `with DATASET from "PATH"` clauses: the dataset, the file replacing it, the range of the dataset name.
   public var fixtures: [(dataset: String, path: String, range: SourceRange)]
+  /// The text of its `at` time, its as-of; nil for the default.
   public var at: String?
+  /// Its `expect` clauses, in order.
   public var expectations: [Expectation]
 }
 
@@ -124,12 +143,15 @@ public enum StatementKind: Sendable {
 
 /// A statement, with the range of its first keyword and of the whole.
 public struct Statement: Sendable {
+  /// What the statement says.
   public var kind: StatementKind
+  /// The source it was written in.
   public var source: Source
   /// The range of the statement's keyword (its reported line).
   public var keywordRange: SourceRange
   /// The range of the name it defines, if any.
   public var nameRange: SourceRange
+  /// The range of the whole statement.
   public var range: SourceRange
 
   /// The name the statement defines, if any.

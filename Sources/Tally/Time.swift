@@ -26,8 +26,11 @@ enum Micros {
 
 /// The fields of a written time, before a zone makes it an instant.
 public struct TimeText: Hashable, Sendable {
+  /// The calendar date as written.
   public var year, month, day: Int
+  /// The time of day as written; zero for a bare date.
   public var hour = 0, minute = 0, second = 0
+  /// The fraction of the second, in microseconds.
   public var micros = 0
   /// Seconds east of UTC, when the text gives an offset.
   public var offset: Int?

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end KPI batch: `tally check` against DuckDB on the same CSVs, same machine, same run.
+#
+#   bash bench/run.sh [ROWS]        # default 1000000 orders (and ROWS/10 refunds)
+#
+# Prints each engine's best wall time of 3 runs (process start to exit, files read every
+# time) and the ratio tally / duckdb. Data and a Python venv with duckdb live in
+# /tmp/tally-bench-ROWS (override with BENCH_DIR).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+dir=${BENCH_DIR:-/tmp/tally-bench-$rows}
+mkdir -p "$dir/data"
+[ -s "$dir/data/orders.csv" ] || python3 bench/generate.py "$rows" "$dir/data"
+cp bench/kpis.kpi "$dir/kpis.kpi"
+[ -x "$dir/venv/bin/python" ] || { python3 -m venv "$dir/venv" && "$dir/venv/bin/pip" install -q duckdb; }
+swift build -c release --product tally >/dev/null
+tally=$(swift build -c release --show-bin-path)/tally
+
+best() {  # best wall time in seconds of 3 runs of "$@"
+  local best=""
+  for _ in 1 2 3; do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >/dev/null
+    t1=$(date +%s.%N)
+    best=$(python3 -c "t=$t1-$t0; b='$best'; print(min(t, float(b)) if b else t)")
+  done
+  echo "$best"
+}
+
+t_tally=$(best "$tally" check "$dir" --as-of 2024-06-30)
+t_duck=$(best "$dir/venv/bin/python" bench/duckdb_batch.py "$dir")
+"$tally" check "$dir" --as-of 2024-06-30 --format json > "$dir/tally.json"
+"$dir/venv/bin/python" bench/duckdb_batch.py "$dir" > "$dir/duckdb.json"
+python3 - "$dir" <<'PY'
+import json, sys
+d = sys.argv[1]
+t = {m["name"]: m["value"] for m in json.load(open(f"{d}/tally.json"))["metrics"]}
+k = json.load(open(f"{d}/duckdb.json"))
+def norm(v):
+    if isinstance(v, dict): return [[r[0], round(float(r[1]), 6)] for r in v["rows"]]
+    if isinstance(v, list): return [[r[0], round(float(r[1]), 6)] for r in v]
+    return None if v is None else round(float(v), 6)
+bad = [n for n in k if norm(t[n]) != norm(k[n])]
+print("values agree on all %d metrics" % len(k) if not bad else "VALUES DIFFER: %s" % bad)
+PY
+echo "rows=$rows tally=${t_tally}s duckdb=${t_duck}s ratio(tally/duckdb)=$(python3 -c "print(round($t_tally/$t_duck, 2))")"
