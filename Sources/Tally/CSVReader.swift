@@ -38,7 +38,10 @@ public enum DataLoader {
   /// The column names of a file's header, read from its first bytes only; nil when they
   /// cannot be known without reading the whole file (JSON Lines, a header longer than the prefix).
   public static func header(path: String) throws -> [String]? {
-    guard FileManager.default.fileExists(atPath: path) else { _ = try load(name: "", path: path, zone: .utc); return nil }
+    guard FileManager.default.fileExists(atPath: path) else {
+      _ = try load(name: "", path: path, zone: .utc)
+      return nil
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     var bytes = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
@@ -243,7 +246,9 @@ struct CSVReader {
       }
       var seen = Set<String>()
       for (i, n) in header.names.enumerated() {
-        if n.isEmpty { throw TallyError(.dataError(Message.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"])) }
+        if n.isEmpty {
+          throw TallyError(.dataError(Message.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"]))
+        }
         if !seen.insert(n).inserted { throw TallyError(.dataError(Message.duplicateHeader(n), file: path, line: 1)) }
       }
       let columns = header.names.count
@@ -308,10 +313,16 @@ struct CSVReader {
             i += 1
           }
           if fe < 0 {
-            throw TallyError(.dataError(Message.unterminatedQuote, file: path, line: quoteLine, column: col + 1, notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
+            throw TallyError(
+              .dataError(
+                Message.unterminatedQuote, file: path, line: quoteLine, column: col + 1,
+                notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
           }
           if i < n, p[i] != d, p[i] != 10, !(p[i] == 13 && (i + 1 == n || p[i + 1] == 10)) {
-            throw TallyError(.dataError("unexpected text after the closing quote of field \(col + 1)", file: path, line: line, notes: ["quote the whole field and double any quote inside it"]))
+            throw TallyError(
+              .dataError(
+                "unexpected text after the closing quote of field \(col + 1)", file: path, line: line,
+                notes: ["quote the whole field and double any quote inside it"]))
           }
           if columns == nil || col < columns! {
             if escaped {
@@ -347,7 +358,10 @@ struct CSVReader {
         break
       }
       if let columns, col != columns {
-        throw TallyError(.dataError(Message.fieldCount(col, columns), file: path, line: recordLine, notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
+        throw TallyError(
+          .dataError(
+            Message.fieldCount(col, columns), file: path, line: recordLine,
+            notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
       }
       sink.endRecord()
       records += 1
@@ -356,7 +370,8 @@ struct CSVReader {
   }
 
   func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (Int, Int) {
-    var line = 1, lineStart = 0
+    var line = 1
+    var lineStart = 0
     for k in 0..<offset where p[k] == 10 {
       line += 1
       lineStart = k + 1
@@ -429,7 +444,8 @@ func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? 
 }
 
 @inline(__always) func trim(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> (Int, Int) {
-  var s = s0, e = e0
+  var s = s0
+  var e = e0
   while s < e, p[s] == 32 { s += 1 }
   while e > s, p[e - 1] == 32 { e -= 1 }
   return (s, e)
@@ -471,7 +487,9 @@ func parseDouble(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> Doubl
     i += 1
   }
   var mantissa: UInt64 = 0
-  var digits = 0, fracDigits = 0, anyDigit = false
+  var digits = 0
+  var fracDigits = 0
+  var anyDigit = false
   while i < e, p[i] >= 48 && p[i] <= 57 {
     if digits < 19 { mantissa = mantissa * 10 + UInt64(p[i] - 48) } else { fracDigits -= 1 }
     if mantissa > 0 { digits += 1 }
@@ -566,10 +584,14 @@ enum JSONLinesReader {
       do {
         object = try JSONSerialization.jsonObject(with: Data(slice), options: [.fragmentsAllowed])
       } catch {
-        throw TallyError(.dataError(Message.badJSONLine("not valid JSON"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
+        throw TallyError(
+          .dataError(
+            Message.badJSONLine("not valid JSON"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
       }
       guard let dict = object as? [String: Any] else {
-        throw TallyError(.dataError(Message.badJSONLine("not an object"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
+        throw TallyError(
+          .dataError(
+            Message.badJSONLine("not an object"), file: path, line: line, notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
       }
       var row: [Int: String] = [:]
       for key in dict.keys.sorted() {

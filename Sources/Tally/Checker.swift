@@ -193,10 +193,12 @@ public struct Checker {
       }
       return Node(.not(n), .bool, e.range)
     case .binary(let op, let a, let b):
-      let l = check(a, ctx), r = check(b, ctx)
+      let l = check(a, ctx)
+      let r = check(b, ctx)
       guard let l, let r else { return nil }
       guard let t = binaryType(op, l.type, r.type) else {
-        error(Message.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, e.range, notes: binaryHint(op, l.type, r.type))
+        error(
+          Message.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, e.range, notes: binaryHint(op, l.type, r.type))
         return nil
       }
       return Node(.binary(op, l, r), t, e.range)
@@ -416,7 +418,8 @@ public struct Checker {
     }
     var named = members.first?.0
     for (d, dr) in members.dropFirst() where d != named! {
-      let a = catalog.views[named!]?.base ?? named!, b = catalog.views[d]?.base ?? d
+      let a = catalog.views[named!]?.base ?? named!
+      let b = catalog.views[d]?.base ?? d
       if a != b || (catalog.views[named!] != nil && catalog.views[d] != nil) {
         error(Message.twoDatasets(named!, d), ctx, dr)
         return nil
@@ -431,7 +434,9 @@ public struct Checker {
         if owners.isEmpty {
           if catalog.values[n] != nil { continue }
           let allColumns = Set(catalog.datasets.values.flatMap { $0.columns.map(\.name) })
-          error(Message.unknownColumnAnywhere(n), ctx, nr, notes: suggestion(n, in: allColumns.union(catalog.datasets.keys).union(catalog.views.keys)))
+          error(
+            Message.unknownColumnAnywhere(n), ctx, nr,
+            notes: suggestion(n, in: allColumns.union(catalog.datasets.keys).union(catalog.views.keys)))
           return nil
         }
         if owners.count > 1 {
@@ -486,7 +491,12 @@ public struct Checker {
     if let filter {
       guard let fl = check(filter, rowCtx) else { return nil }
       guard fl.type == .bool || fl.type == .null else {
-        error(Message.expectedType("a 'where' filter", "a bool", fl.type.description), ctx, filter.range, notes: fl.type == .string ? ["compare it, as in \(filter.range.start == filter.range.end ? "x" : ctx.source.slice(filter.range.start..<filter.range.end)) = \"...\""] : [])
+        error(
+          Message.expectedType("a 'where' filter", "a bool", fl.type.description), ctx, filter.range,
+          notes: fl.type == .string
+            ? [
+              "compare it, as in \(filter.range.start == filter.range.end ? "x" : ctx.source.slice(filter.range.start..<filter.range.end)) = \"...\""
+            ] : [])
         return nil
       }
       filterNode = fl
@@ -506,18 +516,24 @@ public struct Checker {
     let t = argNode?.type ?? .int
     let resultType: ValueType
     switch f {
-    case .count, .count_distinct: resultType = .int
+    case .count, .countDistinct: resultType = .int
     case .sum:
-      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", args[0].range, ctx) }
+      guard [.int, .number, .duration, .bool, .null].contains(t) else {
+        return typeError(f, t, "a number or a duration", args[0].range, ctx)
+      }
       resultType = t == .bool ? .int : t
     case .avg:
-      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", args[0].range, ctx) }
+      guard [.int, .number, .duration, .bool, .null].contains(t) else {
+        return typeError(f, t, "a number or a duration", args[0].range, ctx)
+      }
       resultType = t == .duration || t == .null ? t : .number
     case .min, .max:
       guard t != .bool else { return typeError(f, t, "a number, a time, a duration or a string", args[0].range, ctx) }
       resultType = t
     case .median, .percentile:
-      guard [.int, .number, .duration, .time, .null].contains(t) else { return typeError(f, t, "a number, a duration or a time", args[0].range, ctx) }
+      guard [.int, .number, .duration, .time, .null].contains(t) else {
+        return typeError(f, t, "a number, a duration or a time", args[0].range, ctx)
+      }
       resultType = t == .int ? .number : t
     }
     let agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
@@ -581,7 +597,9 @@ public struct Checker {
     case .if:
       guard arity(3, 3), want(0, [.bool], "a bool") else { return nil }
       guard let t = commonType(nodes[1].type, nodes[2].type) else {
-        error(Message.expectedType("both branches of 'if'", "of one type", "\(nodes[1].type.description) and \(nodes[2].type.description)"), ctx, r)
+        error(
+          Message.expectedType("both branches of 'if'", "of one type", "\(nodes[1].type.description) and \(nodes[2].type.description)"),
+          ctx, r)
         return nil
       }
       type = t
@@ -591,7 +609,7 @@ public struct Checker {
     case .length:
       guard arity(1, 1), want(0, [.string], "a string") else { return nil }
       type = .int
-    case .contains, .starts_with, .ends_with:
+    case .contains, .startsWith, .endsWith:
       guard arity(2, 2), want(0, [.string], "a string"), want(1, [.string], "a string") else { return nil }
       type = .bool
     case .date:
@@ -632,12 +650,15 @@ func binaryType(_ op: BinaryOp, _ l: ValueType, _ r: ValueType) -> ValueType? {
     case (.null, .time): return op == .add ? .time : nil
     case (.duration, .duration), (.duration, .null), (.null, .duration): return .duration
     default:
-      if (l.isNumeric || l == .null) && (r.isNumeric || r == .null) { return l == .int || r == .int ? (l == .number || r == .number ? .number : .int) : .number }
+      if (l.isNumeric || l == .null) && (r.isNumeric || r == .null) {
+        return l == .int || r == .int ? (l == .number || r == .number ? .number : .int) : .number
+      }
       return nil
     }
   case .mul:
     switch (l, r) {
-    case (.duration, .int), (.duration, .number), (.int, .duration), (.number, .duration), (.duration, .null), (.null, .duration): return .duration
+    case (.duration, .int), (.duration, .number), (.int, .duration), (.number, .duration), (.duration, .null), (.null, .duration):
+      return .duration
     case (.int, .int), (.int, .null), (.null, .int): return .int
     case (.null, .null): return .null
     default: return (l.isNumeric || l == .null) && (r.isNumeric || r == .null) ? .number : nil

@@ -132,7 +132,9 @@ extension Session {
       case .scalar(let v): passed = v == .bool(true)
       case .grouped(let g): passed = g.values.values.allSatisfy { $0 == .bool(true) }
       }
-      assertResults.append(AssertResult(file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed))
+      assertResults.append(
+        AssertResult(
+          file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed))
     }
     return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults)
   }
@@ -158,7 +160,9 @@ public struct TestResult: Sendable {
 /// fixture files in place of the datasets it names and its own as-of.
 public enum TestRunner {
   /// Runs every test in the sources (parsed as one namespace).
-  public static func run(_ sources: [(source: Source, baseDirectory: String?)], zone: Zone, cache: DatasetCache = DatasetCache()) -> [TestResult] {
+  public static func run(_ sources: [(source: Source, baseDirectory: String?)], zone: Zone, cache: DatasetCache = DatasetCache())
+    -> [TestResult]
+  {
     var results: [TestResult] = []
     for (source, base) in sources {
       for st in Parser.parse(source).statements {
@@ -169,7 +173,9 @@ public enum TestRunner {
     return results
   }
 
-  static func run(_ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, cache: DatasetCache) -> TestResult {
+  static func run(
+    _ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, cache: DatasetCache
+  ) -> TestResult {
     var result = TestResult(name: t.name, file: st.source.name, line: st.line, failures: [], error: nil)
     let session = Session(zone: zone)
     session.cache = cache
@@ -199,7 +205,9 @@ public enum TestRunner {
         if let tolExpr = x.tolerance {
           let tol = try session.constant(tolExpr, in: st.source)
           if !within(a, e, tol) {
-            result.failures.append("expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))")
+            result.failures.append(
+              "expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))"
+            )
           }
         } else if !equal(a, e) {
           result.failures.append("expect \(formula) = \(text): got \(show(a)), expected \(show(e))")

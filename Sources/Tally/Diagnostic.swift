@@ -113,7 +113,8 @@ public struct TallyError: Error, Sendable, CustomStringConvertible {
 
 /// Edit distance, for did-you-mean suggestions.
 public func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a.lowercased()), b = Array(b.lowercased())
+  let a = Array(a.lowercased())
+  let b = Array(b.lowercased())
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
   var prev = Array(0...b.count)

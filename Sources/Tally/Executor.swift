@@ -64,7 +64,8 @@ public final class Executor {
     case .not(let x): return try map(eval(x, ctx)) { Ops.not($0) }
     case .isNull(let x, let neg): return try map(eval(x, ctx)) { .bool($0.isNull != neg) }
     case .binary(let op, let a, let b):
-      let l = try eval(a, ctx), r = try eval(b, ctx)
+      let l = try eval(a, ctx)
+      let r = try eval(b, ctx)
       if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
         return try map(l) { v in
           guard case .time(let t) = v else { return .null }
@@ -225,7 +226,8 @@ public final class Executor {
   }
 
   private func groupIndex(_ ds: Dataset, _ keys: [GroupKey], _ timeColumn: String?) throws -> GroupIndex {
-    let cacheKey = "\(ds.name)|\(timeColumn ?? "")|\(keys.map(\.name).joined(separator: ","))|\(keys.map { if case .grain = $0 { return "g" } else { return "c" } }.joined())"
+    let cacheKey =
+      "\(ds.name)|\(timeColumn ?? "")|\(keys.map(\.name).joined(separator: ","))|\(keys.map { if case .grain = $0 { return "g" } else { return "c" } }.joined())"
     if let g = groupCache[cacheKey] { return g }
     var perKey: [GroupIndex] = []
     for k in keys { perKey.append(try singleKeyIndex(ds, k, timeColumn)) }
@@ -298,7 +300,9 @@ public final class Executor {
       }
       var map: [Int64: Int32] = [:]
       var nullId: Int32 = -1
-      var lastStart: Int64 = .min, lastEnd: Int64 = .min, lastId: Int32 = 0
+      var lastStart: Int64 = .min
+      var lastEnd: Int64 = .min
+      var lastId: Int32 = 0
       for i in 0..<n {
         guard col.vector.isValid(i) else {
           if nullId < 0 {
@@ -380,7 +384,8 @@ public final class Executor {
         }
         return Vector(type: .time, data: .time(out), valid: valid)
       }
-      let l = try row(a, ds), r = try row(b, ds)
+      let l = try row(a, ds)
+      let r = try row(b, ds)
       return try VectorOps.binary(op, l, r, resultType: n.type, count: ds.rowCount)
     case .call(let f, let args) where [.seconds, .minutes, .hours, .days].contains(f):
       let v = try row(args[0], ds)
@@ -418,7 +423,7 @@ public final class Executor {
       }
     case .call(let f, let args):
       let vs = try args.map { try row($0, ds) }
-      if [.lower, .upper, .length, .contains, .starts_with, .ends_with].contains(f), case .string(let codes, let dict) = vs[0].data,
+      if [.lower, .upper, .length, .contains, .startsWith, .endsWith].contains(f), case .string(let codes, let dict) = vs[0].data,
         vs.count == 1 || vs[1].count == 1, vs[0].count == count
       {
         // Once per distinct string, then by code.

@@ -20,7 +20,8 @@ public struct DurationLiteral: Hashable, Sendable, CustomStringConvertible {
   /// a month 30 days, a year 365.25 days (as PostgreSQL's `extract(epoch ...)`).
   public var fixedMicros: Int64 {
     let day: Int64 = 86_400_000_000
-    let years = Int64(months / 12), rest = Int64(months % 12)
+    let years = Int64(months / 12)
+    let rest = Int64(months % 12)
     return years * (day * 365 + day / 4) + rest * 30 * day + Int64(days) * day + micros
   }
 

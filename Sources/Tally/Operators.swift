@@ -94,7 +94,8 @@ enum Ops {
 
   /// Strings compare by Unicode code point, with no normalization.
   static func compareStrings(_ x: String, _ y: String) -> Int {
-    var i = x.unicodeScalars.makeIterator(), j = y.unicodeScalars.makeIterator()
+    var i = x.unicodeScalars.makeIterator()
+    var j = y.unicodeScalars.makeIterator()
     while true {
       switch (i.next(), j.next()) {
       case (nil, nil): return 0
@@ -138,7 +139,10 @@ enum Ops {
     case .least, .greatest:
       var best: Value = .null
       for a in args where !a.isNull {
-        if best.isNull { best = a; continue }
+        if best.isNull {
+          best = a
+          continue
+        }
         if let c = compare(a, best), f == .least ? c < 0 : c > 0 { best = a }
       }
       if case .int = best, args.contains(where: { if case .number = $0 { return true } else { return false } }) {
@@ -183,12 +187,13 @@ enum Ops {
       guard case .string(let s) = args[0] else { return .null }
       if f == .length { return .int(Int64(s.count)) }
       return .string(f == .lower ? s.lowercased() : s.uppercased())
-    case .contains, .starts_with, .ends_with:
+    case .contains, .startsWith, .endsWith:
       guard case .string(let s) = args[0], case .string(let t) = args[1] else { return .null }
-      let a = Array(s.unicodeScalars), b = Array(t.unicodeScalars)
+      let a = Array(s.unicodeScalars)
+      let b = Array(t.unicodeScalars)
       switch f {
-      case .starts_with: return .bool(a.starts(with: b))
-      case .ends_with: return .bool(a.reversed().starts(with: b.reversed()))
+      case .startsWith: return .bool(a.starts(with: b))
+      case .endsWith: return .bool(a.reversed().starts(with: b.reversed()))
       default:
         if b.isEmpty { return .bool(true) }
         guard a.count >= b.count else { return .bool(false) }

@@ -157,7 +157,8 @@ public struct Parser {
     if isWord(first, "assert"), next.kind != .newline, next.kind != .eof, !isOperator(next) {
       pos += 1
       let e = try expression()
-      return Statement(kind: .assert(e), source: source, keywordRange: first.range, nameRange: first.range, range: first.range.union(e.range))
+      return Statement(
+        kind: .assert(e), source: source, keywordRange: first.range, nameRange: first.range, range: first.range.union(e.range))
     }
     if isWord(first, "test"), case .string = next.kind { return try testStatement() }
     let e = try expression()
@@ -184,7 +185,8 @@ public struct Parser {
       time = t
       end = tr
     }
-    return Statement(kind: .dataset(name: n, path: path, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+    return Statement(
+      kind: .dataset(name: n, path: path, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
   }
 
   /// let -> 'let' NAME '=' expression ['where' expression] ['time' NAME]
@@ -212,7 +214,9 @@ public struct Parser {
       guard case .name(let base) = e.kind else {
         throw failure("only a dataset or a view takes 'where' or 'time' in a 'let'", e.range)
       }
-      return Statement(kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+      return Statement(
+        kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr,
+        range: kw.range.union(end))
     }
     return Statement(kind: .value(name: n, e), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
   }
@@ -298,7 +302,8 @@ public struct Parser {
         t.expectations.append(x)
         end = x.range
       default:
-        throw failure("unknown test clause '\(w)'; clauses are with, at and expect", clause.range, notes: suggestion(w, in: ["with", "at", "expect"]))
+        throw failure(
+          "unknown test clause '\(w)'; clauses are with, at and expect", clause.range, notes: suggestion(w, in: ["with", "at", "expect"]))
       }
     }
     return Statement(kind: .test(t), source: source, keywordRange: kw.range, nameRange: tr, range: kw.range.union(end))
@@ -576,7 +581,9 @@ public struct Parser {
       let end = advance().range
       return Expr(e.kind, t.range.union(end))
     case .identifier(let s) where ["at", "by", "over", "offset", "in", "is"].contains(s):
-      throw failure(Message.expected("a value or a name", found: describe(t)), t.range, notes: ["'\(s)' is a keyword; a column of that name is written `\(s)`"])
+      throw failure(
+        Message.expected("a value or a name", found: describe(t)), t.range,
+        notes: ["'\(s)' is a keyword; a column of that name is written `\(s)`"])
     default:
       throw failure(Message.expected("a value or a name", found: describe(t)), t.range)
     }

@@ -80,12 +80,15 @@ public enum Instant: Hashable, Sendable {
 /// Row-level and metric-level functions.
 public enum Function: String, Sendable, CaseIterable {
   case seconds, minutes, hours, days, abs, round, floor, ceil, least, greatest, coalesce
-  case `if`, lower, upper, length, contains, starts_with, ends_with, date, hour, weekday
+  case `if`, lower, upper, length, contains, date, hour, weekday
+  case startsWith = "starts_with"
+  case endsWith = "ends_with"
 }
 
 /// Aggregate functions.
 public enum AggregateFunction: String, Sendable, CaseIterable {
-  case count, count_distinct, sum, avg, min, max, median, percentile
+  case count, sum, avg, min, max, median, percentile
+  case countDistinct = "count_distinct"
 }
 
 /// The rows an aggregate reads: a dataset, through a view's filter, with a time column.
@@ -134,7 +137,9 @@ extension Node {
     case .literal(let v):
       // Code points spelled out: as cache keys, Swift's String equality would merge `é` and `e\u{301}`.
       if case .string(let s) = v {
-        return "\"" + s.unicodeScalars.map { $0.isASCII && $0 != "\\" && $0 != "\"" ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined() + "\""
+        return "\""
+          + s.unicodeScalars.map { $0.isASCII && $0 != "\\" && $0 != "\"" ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+          + "\""
       }
       if case .time(let t) = v { return "@\(t)" }
       if case .duration(let d) = v { return "\(d)us" }
@@ -142,7 +147,8 @@ extension Node {
     case .interval(let d): return d.description
     case .column(let c): return "`\(c)`"
     case .aggregate(let a):
-      let rel = a.relation.name + (a.relation.filterKey.isEmpty ? "" : "[\(a.relation.filterKey)]") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
+      let rel =
+        a.relation.name + (a.relation.filterKey.isEmpty ? "" : "[\(a.relation.filterKey)]") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
       let arg = a.argument.map { $0.key } ?? "*"
       return "\(a.function.rawValue)(\(rel): \(arg)\(a.filter.map { " where \($0.key)" } ?? "")\(a.parameter.map { ", \($0)" } ?? ""))"
     case .negate(let n): return "(-\(n.key))"

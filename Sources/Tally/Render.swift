@@ -29,7 +29,9 @@ public enum Render {
   }
 
   static func jsonRows(_ g: GroupedValue, zone: Zone) -> String {
-    "[" + g.sortedRows.map { row in "[" + (row.key + [row.value]).map { jsonValue($0, zone: zone) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+    "["
+      + g.sortedRows.map { row in "[" + (row.key + [row.value]).map { jsonValue($0, zone: zone) }.joined(separator: ", ") + "]" }.joined(
+        separator: ", ") + "]"
   }
 
   /// A JSON value: numbers as numbers, durations as seconds, times as ISO 8601 in the zone.
@@ -103,7 +105,9 @@ public enum Render {
     case .scalar(let v): return display(v, format: e.format, zone: zone) + "\n"
     case .grouped(let g):
       let header = g.keyNames + ["value"]
-      let rows = g.sortedRows.map { r in r.key.map { display($0, format: nil, zone: zone) } + [display(r.value, format: e.format, zone: zone)] }
+      let rows = g.sortedRows.map { r in
+        r.key.map { display($0, format: nil, zone: zone) } + [display(r.value, format: e.format, zone: zone)]
+      }
       return alignedTable(header: header, rows: rows, rightAlign: [header.count - 1])
     }
   }
@@ -187,7 +191,8 @@ public enum Render {
 
   /// Thousands separators: `12,345.6`.
   public static func grouped(_ s: String) -> String {
-    var intPart = s, frac = ""
+    var intPart = s
+    var frac = ""
     if let dot = s.firstIndex(of: ".") {
       intPart = String(s[..<dot])
       frac = String(s[dot...])

@@ -27,7 +27,8 @@ public enum Report {
     case .grouped(let g):
       let rows = g.sortedRows
       let shown = rows.prefix(6).map { r in
-        r.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: "/") + ": " + Render.display(r.value, format: format, zone: zone)
+        r.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: "/") + ": "
+          + Render.display(r.value, format: format, zone: zone)
       }
       return shown.joined(separator: ", ") + (rows.count > 6 ? ", … (\(rows.count) groups)" : "")
     }
@@ -67,7 +68,8 @@ public enum Report {
       var rows: [[String]] = []
       var statuses: [Status] = []
       for m in r.metrics {
-        let target = showBound(m.target, format: m.format, zone: zone), warn = showBound(m.warn, format: m.format, zone: zone)
+        let target = showBound(m.target, format: m.format, zone: zone)
+        let warn = showBound(m.warn, format: m.format, zone: zone)
         switch m.value {
         case .scalar(let v):
           rows.append([mark(m.status), m.name, Render.display(v, format: m.format, zone: zone), target, warn])
@@ -79,7 +81,9 @@ public enum Report {
           for row in groups.prefix(maxGroups) {
             let st = Session.status(row.value, target: m.target, warn: m.warn)
             let key = row.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: " / ")
-            rows.append([st == .none ? "" : "  " + mark(st).prefix(1), "  " + key, Render.display(row.value, format: m.format, zone: zone), "", ""])
+            rows.append([
+              st == .none ? "" : "  " + mark(st).prefix(1), "  " + key, Render.display(row.value, format: m.format, zone: zone), "", "",
+            ])
             statuses.append(st)
           }
           if groups.count > maxGroups {
@@ -103,7 +107,8 @@ public enum Report {
     }
     let counts = Dictionary(grouping: r.metrics, by: \.status).mapValues(\.count)
     let failedAsserts = r.asserts.filter { !$0.passed }.count
-    out += "\n\(counts[.pass] ?? 0) passed, \(counts[.warn] ?? 0) warned, \(counts[.fail] ?? 0) failed, \(counts[.none] ?? 0) without target"
+    out +=
+      "\n\(counts[.pass] ?? 0) passed, \(counts[.warn] ?? 0) warned, \(counts[.fail] ?? 0) failed, \(counts[.none] ?? 0) without target"
     if !r.asserts.isEmpty { out += "; asserts: \(r.asserts.count - failedAsserts) passed, \(failedAsserts) failed" }
     return out + "\n"
   }
@@ -126,7 +131,8 @@ public enum Report {
     if !r.metrics.isEmpty {
       out += "| | Metric | Value | Target | Warn | Description |\n|---|---|--:|---|---|---|\n"
       for m in r.metrics {
-        out += "| \(icon(m.status)) | `\(cell(m.name))` | \(cell(show(m.value, format: m.format, zone: zone))) | \(cell(showBound(m.target, format: m.format, zone: zone))) | \(cell(showBound(m.warn, format: m.format, zone: zone))) | \(cell(m.description ?? "")) |\n"
+        out +=
+          "| \(icon(m.status)) | `\(cell(m.name))` | \(cell(show(m.value, format: m.format, zone: zone))) | \(cell(showBound(m.target, format: m.format, zone: zone))) | \(cell(showBound(m.warn, format: m.format, zone: zone))) | \(cell(m.description ?? "")) |\n"
       }
     }
     if !r.asserts.isEmpty {
@@ -153,22 +159,34 @@ public enum Report {
       let value = show(m.value, format: m.format, zone: zone)
       let failed = m.status == .fail || (strict && m.status == .warn)
       var body = ""
-      let detail = "formula: \(m.formula)\nvalue: \(value)\ntarget: \(showBound(m.target, format: m.format, zone: zone))\nwarn: \(showBound(m.warn, format: m.format, zone: zone))\nstatus: \(m.status.rawValue)"
+      let detail =
+        "formula: \(m.formula)\nvalue: \(value)\ntarget: \(showBound(m.target, format: m.format, zone: zone))\nwarn: \(showBound(m.warn, format: m.format, zone: zone))\nstatus: \(m.status.rawValue)"
       if failed {
-        body = "<failure message=\"\(xml("\(m.name) = \(value), \(m.status.rawValue) (target \(showBound(m.target, format: m.format, zone: zone)))"))\" type=\"\(m.status.rawValue)\">\(xml(detail))</failure>"
+        body =
+          "<failure message=\"\(xml("\(m.name) = \(value), \(m.status.rawValue) (target \(showBound(m.target, format: m.format, zone: zone)))"))\" type=\"\(m.status.rawValue)\">\(xml(detail))</failure>"
       } else {
         body = "<system-out>\(xml(detail))</system-out>"
       }
-      add(m.file, "    <testcase classname=\"\(xml(m.file))\" name=\"\(xml(m.name))\" file=\"\(xml(m.file))\" line=\"\(m.line)\">\(body)</testcase>", failed: failed)
+      add(
+        m.file,
+        "    <testcase classname=\"\(xml(m.file))\" name=\"\(xml(m.name))\" file=\"\(xml(m.file))\" line=\"\(m.line)\">\(body)</testcase>",
+        failed: failed)
     }
     for a in r.asserts {
       let value = show(a.value, format: nil, zone: zone)
-      let body = a.passed ? "" : "<failure message=\"\(xml("assert failed: \(a.formula)"))\" type=\"assert\">\(xml("formula: \(a.formula)\nvalue: \(value)"))</failure>"
-      add(a.file, "    <testcase classname=\"\(xml(a.file))\" name=\"\(xml("assert \(a.formula)"))\" file=\"\(xml(a.file))\" line=\"\(a.line)\">\(body)</testcase>", failed: !a.passed)
+      let body =
+        a.passed
+        ? ""
+        : "<failure message=\"\(xml("assert failed: \(a.formula)"))\" type=\"assert\">\(xml("formula: \(a.formula)\nvalue: \(value)"))</failure>"
+      add(
+        a.file,
+        "    <testcase classname=\"\(xml(a.file))\" name=\"\(xml("assert \(a.formula)"))\" file=\"\(xml(a.file))\" line=\"\(a.line)\">\(body)</testcase>",
+        failed: !a.passed)
     }
     let total = r.metrics.count + r.asserts.count
     let failures = byFile.reduce(0) { $0 + $1.2 }
-    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" timestamp=\"\(xml(zone.iso(r.asOf)))\">\n"
+    var out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" timestamp=\"\(xml(zone.iso(r.asOf)))\">\n"
     for (file, cases, failed) in byFile {
       out += "  <testsuite name=\"\(xml(file))\" tests=\"\(cases.count)\" failures=\"\(failed)\" errors=\"0\">\n"
       out += cases.joined(separator: "\n") + "\n  </testsuite>\n"
@@ -179,7 +197,8 @@ public enum Report {
   /// `tally test` results as JUnit XML.
   public static func junit(_ tests: [TestResult]) -> String {
     let failures = tests.filter { !$0.passed }.count
-    var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally test\" tests=\"\(tests.count)\" failures=\"\(failures)\">\n"
+    var out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally test\" tests=\"\(tests.count)\" failures=\"\(failures)\">\n"
     out += "  <testsuite name=\"tally test\" tests=\"\(tests.count)\" failures=\"\(failures)\" errors=\"0\">\n"
     for t in tests {
       var body = ""
@@ -188,7 +207,8 @@ public enum Report {
       } else if !t.failures.isEmpty {
         body = "<failure message=\"\(xml(t.failures[0]))\" type=\"expect\">\(xml(t.failures.joined(separator: "\n")))</failure>"
       }
-      out += "    <testcase classname=\"\(xml(t.file))\" name=\"\(xml(t.name))\" file=\"\(xml(t.file))\" line=\"\(t.line)\">\(body)</testcase>\n"
+      out +=
+        "    <testcase classname=\"\(xml(t.file))\" name=\"\(xml(t.name))\" file=\"\(xml(t.file))\" line=\"\(t.line)\">\(body)</testcase>\n"
     }
     return out + "  </testsuite>\n</testsuites>\n"
   }

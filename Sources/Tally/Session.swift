@@ -126,7 +126,11 @@ public final class Session {
     removeName(ds.name)
     datasets[ds.name] = ds
     catalog.datasets[ds.name] = DatasetSchema(name: ds.name, columns: ds.columns.map { ($0.name, $0.type) }, timeColumn: tc)
-    if let site { sites[ds.name] = site } else { sites[ds.name] = DefinitionSite(source: Source(name: ds.path, text: ""), range: SourceRange(0, 0)) }
+    if let site {
+      sites[ds.name] = site
+    } else {
+      sites[ds.name] = DefinitionSite(source: Source(name: ds.path, text: ""), range: SourceRange(0, 0))
+    }
     cachedExecutor = nil
   }
 
@@ -201,7 +205,9 @@ public final class Session {
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
     let jsonLines = statements.contains { st, _ in
-      if case .dataset(_, let path, _) = st.kind { return [".jsonl", ".ndjson", ".json"].contains { path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) } }
+      if case .dataset(_, let path, _) = st.kind {
+        return [".jsonl", ".ndjson", ".json"].contains { path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) }
+      }
       return false
     }
     if !headersOnly && !allowsRedefinition && !jsonLines && !catalog.datasets.values.contains(where: \.open) {
@@ -278,7 +284,8 @@ public final class Session {
         let real = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
         let top = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
         if !(real == top || real.hasPrefix(top.hasSuffix("/") ? top : top + "/")) {
-          throw TallyError(.error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
+          throw TallyError(
+            .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
         }
       }
       do {
@@ -317,7 +324,6 @@ public final class Session {
     cachedExecutor = nil
   }
 
-
   func resolvePath(_ path: String, _ base: String?) -> String {
     if path.hasPrefix("/") || base == nil || base!.isEmpty { return path }
     return (base! as NSString).appendingPathComponent(path)
@@ -338,7 +344,11 @@ public final class Session {
         let node = checker.check(m.expr, st.source)
         for b in [m.target, m.warn].compactMap({ $0 }) {
           if let bn = checker.check(b.value, st.source), let node, !bn.isConstant || binaryType(b.op, node.type, bn.type) == nil {
-            diagnostics.append(.error(bn.isConstant ? Message.typeMismatch(b.op.rawValue, node.type.description, bn.type.description) : "a bound must be a constant, as in 1.5% or 24h", st.source, b.value.range))
+            diagnostics.append(
+              .error(
+                bn.isConstant
+                  ? Message.typeMismatch(b.op.rawValue, node.type.description, bn.type.description)
+                  : "a bound must be a constant, as in 1.5% or 24h", st.source, b.value.range))
           }
         }
       case .assert(let e):

@@ -15,8 +15,16 @@ public enum Literal: Hashable, Sendable {
 /// Binary operators, by precedence level.
 public enum BinaryOp: String, Sendable {
   case or, and
-  case eq = "=", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
-  case add = "+", sub = "-", mul = "*", div = "/"
+  case eq = "="
+  case ne = "!="
+  case lt = "<"
+  case le = "<="
+  case gt = ">"
+  case ge = ">="
+  case add = "+"
+  case sub = "-"
+  case mul = "*"
+  case div = "/"
 
   var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
   var isLogical: Bool { self == .or || self == .and }

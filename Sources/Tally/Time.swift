@@ -115,7 +115,8 @@ func parseTimeBytes(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -
     guard let s = digits(2), s <= 59 else { return nil }
     t.second = s
     if expect(46) {
-      var frac = 0, n = 0
+      var frac = 0
+      var n = 0
       while i < end, p[i] >= 48 && p[i] <= 57 {
         if n < 6 {
           frac = frac * 10 + Int(p[i] - 48)
@@ -205,15 +206,18 @@ public final class Zone: @unchecked Sendable {
   /// a repeated one takes the earlier offset.
   public func instant(localSeconds l: Int64) -> Int64 {
     if let fixed { return l - Int64(fixed) }
-    let a = Int64(offset(atSeconds: l - 86_400)), b = Int64(offset(atSeconds: l + 86_400))
+    let a = Int64(offset(atSeconds: l - 86_400))
+    let b = Int64(offset(atSeconds: l + 86_400))
     if a == b {
       let o = Int64(offset(atSeconds: l - a))
       if o == a { return l - a }
       // A transition and its reverse within two days: try the offset found.
       return l - o
     }
-    let ta = l - a, tb = l - b
-    let va = Int64(offset(atSeconds: ta)) == a, vb = Int64(offset(atSeconds: tb)) == b
+    let ta = l - a
+    let tb = l - b
+    let va = Int64(offset(atSeconds: ta)) == a
+    let vb = Int64(offset(atSeconds: tb)) == b
     switch (va, vb) {
     case (true, true): return min(ta, tb)
     case (true, false): return ta

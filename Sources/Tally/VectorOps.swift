@@ -37,7 +37,7 @@ struct Accumulator {
       } else {
         lists = [[Double]](repeating: [], count: groups)
       }
-    case .count_distinct: distinct = [Set<Int64>](repeating: [], count: groups)
+    case .countDistinct: distinct = [Set<Int64>](repeating: [], count: groups)
     case .count: break
     }
   }
@@ -48,7 +48,7 @@ struct Accumulator {
     let i = broadcast ? 0 : row
     switch function {
     case .count: break
-    case .count_distinct:
+    case .countDistinct:
       switch arg.data {
       case .int(let a), .time(let a), .duration(let a): distinct[g].insert(a[i])
       case .number(let a): distinct[g].insert(Int64(bitPattern: (a[i] == 0 ? 0 : a[i]).bitPattern))
@@ -94,7 +94,8 @@ struct Accumulator {
 
   private func better(_ i: Int, than j: Int) -> Bool {
     guard let arg else { return false }
-    let less: Bool, greater: Bool
+    let less: Bool
+    let greater: Bool
     switch arg.data {
     case .int(let a), .time(let a), .duration(let a):
       less = a[i] < a[j]
@@ -117,7 +118,7 @@ struct Accumulator {
     let n = counts[g]
     switch function {
     case .count: return .int(Int64(n))
-    case .count_distinct: return .int(Int64(distinct.isEmpty ? 0 : distinct[g].count))
+    case .countDistinct: return .int(Int64(distinct.isEmpty ? 0 : distinct[g].count))
     case .sum:
       if isum.isEmpty { return zero }
       switch type {
@@ -144,7 +145,8 @@ struct Accumulator {
         let xs = ilists[g].sorted()
         guard !xs.isEmpty else { return .null }
         let pos = q * Double(xs.count - 1)
-        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, xs.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = min(lo + 1, xs.count - 1)
         let frac = pos - Double(lo)
         let v = Double(xs[lo]) + (Double(xs[hi]) - Double(xs[lo])) * frac
         let r = Int64(v.rounded())
@@ -154,7 +156,8 @@ struct Accumulator {
       let xs = lists[g].sorted()
       guard !xs.isEmpty else { return .null }
       let pos = q * Double(xs.count - 1)
-      let lo = Int(pos.rounded(.down)), hi = min(lo + 1, xs.count - 1)
+      let lo = Int(pos.rounded(.down))
+      let hi = min(lo + 1, xs.count - 1)
       let frac = pos - Double(lo)
       return .number(xs[lo] + (xs[hi] - xs[lo]) * frac)
     }
@@ -173,7 +176,8 @@ struct Accumulator {
 enum VectorOps {
   static func binary(_ op: BinaryOp, _ a: Vector, _ b: Vector, resultType: ValueType, count n: Int) throws -> Vector {
     if op == .and || op == .or { return logical(op, a, b, n) }
-    let aNull = a.count == 1 && !a.isValid(0), bNull = b.count == 1 && !b.isValid(0)
+    let aNull = a.count == 1 && !a.isValid(0)
+    let bNull = b.count == 1 && !b.isValid(0)
     if aNull || bNull { return Vector.constant(.null, resultType == .null ? .bool : resultType) }
     let valid = combinedValid(a, b, n)
     if op.isComparison { return compare(op, a, b, n, valid) }
@@ -209,7 +213,8 @@ enum VectorOps {
 
   /// Three-valued logic on (true, false) bitmaps.
   static func logical(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ n: Int) -> Vector {
-    let (ta, fa) = expandBool(a, n), (tb, fb) = expandBool(b, n)
+    let (ta, fa) = expandBool(a, n)
+    let (tb, fb) = expandBool(b, n)
     let t = op == .and ? ta & tb : ta | tb
     let f = op == .and ? fa | fb : fa & fb
     let known = t | f
@@ -234,7 +239,8 @@ enum VectorOps {
 
   static func compare(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ n: Int, _ valid: Bitmap?) -> Vector {
     var out = Bitmap(count: n, value: false)
-    let sa = a.count == 1 && n != 1 ? 0 : 1, sb = b.count == 1 && n != 1 ? 0 : 1
+    let sa = a.count == 1 && n != 1 ? 0 : 1
+    let sb = b.count == 1 && n != 1 ? 0 : 1
     @inline(__always) func test(_ c: Int) -> Bool {
       switch op {
       case .eq: return c == 0
@@ -263,7 +269,8 @@ enum VectorOps {
       x.withUnsafeBufferPointer { x in
         y.withUnsafeBufferPointer { y in
           for i in 0..<n {
-            let p = x[i * sa], q = y[i * sb]
+            let p = x[i * sa]
+            let q = y[i * sb]
             if test(p < q ? -1 : p > q ? 1 : 0) { out[i] = true }
           }
         }
@@ -273,7 +280,8 @@ enum VectorOps {
       x.withUnsafeBufferPointer { x in
         y.withUnsafeBufferPointer { y in
           for i in 0..<n {
-            let p = x[i * sa], q = y[i * sb]
+            let p = x[i * sa]
+            let q = y[i * sb]
             if test(p < q ? -1 : p > q ? 1 : 0) { out[i] = true }
           }
         }
@@ -283,7 +291,8 @@ enum VectorOps {
   }
 
   static func arithmetic(_ op: BinaryOp, _ a: Vector, _ b: Vector, _ type: ValueType, _ n: Int, _ valid0: Bitmap?) throws -> Vector {
-    let sa = a.count == 1 && n != 1 ? 0 : 1, sb = b.count == 1 && n != 1 ? 0 : 1
+    let sa = a.count == 1 && n != 1 ? 0 : 1
+    let sb = b.count == 1 && n != 1 ? 0 : 1
     var valid = valid0
     func markNull(_ i: Int) {
       if valid == nil { valid = Bitmap(count: n, value: true) }
@@ -301,7 +310,8 @@ enum VectorOps {
       x.withUnsafeBufferPointer { x in
         y.withUnsafeBufferPointer { y in
           for i in 0..<n {
-            let p = x[i * sa], q = y[i * sb]
+            let p = x[i * sa]
+            let q = y[i * sb]
             let (r, o): (Int64, Bool)
             switch op {
             case .add: (r, o) = p.addingReportingOverflow(q)
@@ -327,7 +337,8 @@ enum VectorOps {
     guard let x = doubles(a), let y = doubles(b) else { return Vector.constant(.null, type) }
     var out = [Double](repeating: 0, count: n)
     for i in 0..<n {
-      let p = x[i * sa], q = y[i * sb]
+      let p = x[i * sa]
+      let q = y[i * sb]
       switch op {
       case .add: out[i] = p + q
       case .sub: out[i] = p - q

@@ -34,7 +34,10 @@ enum Chart {
     if let first = rows.first?.0, let last = rows.last?.0, let start = periodStart(first, grain, zone) {
       var filled: [String] = []
       var t = start
-      let step = grain == .hour ? DurationLiteral(micros: 3_600_000_000) : grain == .day ? DurationLiteral(days: 1) : grain == .week ? DurationLiteral(days: 7) : DurationLiteral(months: 1)
+      let step =
+        grain == .hour
+        ? DurationLiteral(micros: 3_600_000_000)
+        : grain == .day ? DurationLiteral(days: 1) : grain == .week ? DurationLiteral(days: 7) : DurationLiteral(months: 1)
       while filled.count < 5000 {
         let label = zone.label(grain, t)
         filled.append(label)
@@ -96,7 +99,8 @@ enum Chart {
       out += "\(label)\(pad)  \(line)\n"
       i += perLine
     }
-    let minPoint = points.first { $0.2 == lo }!, maxPoint = points.first { $0.2 == hi }!
+    let minPoint = points.first { $0.2 == lo }!
+    let maxPoint = points.first { $0.2 == hi }!
     let blank = String(repeating: " ", count: labelWidth + 2)
     out += "\(blank)min \(Render.display(minPoint.1, format: format, zone: zone)) (\(minPoint.0)), "
     out += "max \(Render.display(maxPoint.1, format: format, zone: zone)) (\(maxPoint.0))\n"

@@ -67,7 +67,8 @@ extension ReplSession {
     case ("load"?, _):
       let prev = words.count >= (endsInSpace ? 1 : 2) ? words[words.count - (endsInSpace ? 1 : 2)] : ""
       if prev == "time", let p = words.first {
-        let cols = (try? DataLoader.load(name: "_", path: fullPath(p), zone: session.zone))?.columns.filter { $0.type == .time }.map(\.name) ?? []
+        let cols =
+          (try? DataLoader.load(name: "_", path: fullPath(p), zone: session.zone))?.columns.filter { $0.type == .time }.map(\.name) ?? []
         return Completion(start: start, candidates: match(word, cols))
       }
       if prev == "as" { return Completion(start: start, candidates: []) }

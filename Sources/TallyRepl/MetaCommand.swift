@@ -268,7 +268,10 @@ extension ReplSession {
     var rows: [[String]] = []
     for name in cat.datasets.keys.sorted() {
       guard let ds = session.datasets[name] else { continue }
-      rows.append([name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "", displayPath(ds.path)])
+      rows.append([
+        name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "",
+        displayPath(ds.path),
+      ])
     }
     for name in cat.views.keys.sorted() {
       guard let v = cat.views[name] else { continue }
@@ -298,7 +301,8 @@ extension ReplSession {
     if let v = cat.views[name] {
       head = "\(name): view of '\(v.base)'"
       if let f = v.filter { head += " where " + v.source.slice(f.range.start..<f.range.end) }
-      if let ev = try? session.evaluate(Expr(.call("count", [Expr(.name(name), SourceRange(0, 0))], filter: nil), SourceRange(0, 0)), in: Source(name: "", text: "")),
+      if let ev = try? session.evaluate(
+        Expr(.call("count", [Expr(.name(name), SourceRange(0, 0))], filter: nil), SourceRange(0, 0)), in: Source(name: "", text: "")),
         case .scalar(let n) = ev.value, let c = n.double
       {
         head += "; \(Render.grouped(String(Int(c)))) rows"

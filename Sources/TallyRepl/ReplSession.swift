@@ -349,8 +349,10 @@ public final class ReplSession {
   /// Diagnostics for what was just typed. At a prompt, a caret under the typed line
   /// (it is right above); in a script, `<stdin>:LINE:COL: error: ...` with the line and a caret.
   func render(_ diagnostics: [Diagnostic], _ buffer: InputBuffer) -> String {
-    let red = color ? "\u{1B}[1;31m" : "", green = color ? "\u{1B}[1;32m" : ""
-    let bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+    let red = color ? "\u{1B}[1;31m" : ""
+    let green = color ? "\u{1B}[1;32m" : ""
+    let bold = color ? "\u{1B}[1m" : ""
+    let reset = color ? "\u{1B}[0m" : ""
     var out = ""
     for d in diagnostics {
       guard case .source(let src, let range) = d.location, src.name == sourceName, src.text == buffer.text else {
@@ -389,7 +391,8 @@ public final class ReplSession {
   /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
   func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil) -> String {
     guard let ds = session.datasets[name] else { return "'\(name)'" }
-    var s = "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    var s =
+      "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
     if let tc = session.catalog.datasets[name]?.timeColumn {
       if let (lo, hi) = timeRange(ds, tc) {
         s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"
@@ -406,7 +409,8 @@ public final class ReplSession {
   /// The earliest and latest value of a time column.
   func timeRange(_ ds: Dataset, _ column: String) -> (Int64, Int64)? {
     guard let col = ds.column(column), case .time(let ts) = col.vector.data else { return nil }
-    var lo: Int64?, hi: Int64?
+    var lo: Int64?
+    var hi: Int64?
     for i in 0..<ts.count where col.vector.isValid(i) {
       if lo == nil || ts[i] < lo! { lo = ts[i] }
       if hi == nil || ts[i] > hi! { hi = ts[i] }

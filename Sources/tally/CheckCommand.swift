@@ -46,7 +46,8 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "Definition files or directories.")
   var paths: [String] = []
 
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
+  @Option(
+    name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
   var asOf: String?
 
   @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name or +08:00). Default: UTC.", valueName: "ZONE"))
@@ -58,7 +59,8 @@ struct CheckCommand: ParsableCommand {
   @Flag(name: .long, help: "Exit 1 when a metric is at warn, too.")
   var strict = false
 
-  @Option(name: .long, help: ArgumentHelp("Refuse dataset paths outside this directory (after resolving '..' and links).", valueName: "DIR"))
+  @Option(
+    name: .long, help: ArgumentHelp("Refuse dataset paths outside this directory (after resolving '..' and links).", valueName: "DIR"))
   var root: String?
 
   func run() throws {

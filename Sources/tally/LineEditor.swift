@@ -112,7 +112,9 @@ final class LineEditor {
       candidates.append(bytes)
     }
     guard !candidates.isEmpty else { return nil }
-    if candidates.count == 1, let last = candidates[0].last, [UInt8(ascii: "("), UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: ".")].contains(last) {
+    if candidates.count == 1, let last = candidates[0].last,
+      [UInt8(ascii: "("), UInt8(ascii: "/"), UInt8(ascii: "\""), UInt8(ascii: ".")].contains(last)
+    {
       rl_completion_append_character = 0
     }
     var common = candidates[0]
@@ -121,7 +123,10 @@ final class LineEditor {
     }
     while !common.isEmpty, Array(String(decoding: common, as: UTF8.self).utf8) != common { common.removeLast() }
     let all = candidates.count == 1 ? candidates : [common] + candidates
-    guard let matches = malloc((all.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?.bindMemory(to: UnsafeMutablePointer<CChar>?.self, capacity: all.count + 1) else { return nil }
+    guard
+      let matches = malloc((all.count + 1) * MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)?.bindMemory(
+        to: UnsafeMutablePointer<CChar>?.self, capacity: all.count + 1)
+    else { return nil }
     for (i, c) in all.enumerated() { matches[i] = strdup(String(decoding: c, as: UTF8.self)) }
     matches[all.count] = nil
     return matches

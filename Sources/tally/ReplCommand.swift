@@ -20,7 +20,8 @@ struct ReplCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("A .kpi file, a data file, or NAME=PATH[,time=COL].", valueName: "F.kpi | NAME=PATH"))
   var inputs: [String] = []
 
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
+  @Option(
+    name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
   var asOf: String?
 
   @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name or +08:00). Default: UTC.", valueName: "ZONE"))

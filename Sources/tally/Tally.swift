@@ -71,10 +71,13 @@ struct SessionOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A .kpi definition file to load (repeatable).", valueName: "F.kpi"))
   var file: [String] = []
 
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (2024-06-30 means through its end) or an instant.", valueName: "T"))
+  @Option(
+    name: .customLong("as-of"),
+    help: ArgumentHelp("The exclusive end of time: a day (2024-06-30 means through its end) or an instant.", valueName: "T"))
   var asOf: String?
 
-  @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name such as Asia/Shanghai, or +08:00). Default: UTC.", valueName: "ZONE"))
+  @Option(
+    name: .long, help: ArgumentHelp("The session time zone (IANA name such as Asia/Shanghai, or +08:00). Default: UTC.", valueName: "ZONE"))
   var tz: String = "UTC"
 
   /// A session with the zone, as-of, data and files loaded.
@@ -90,14 +93,22 @@ struct SessionOptions: ParsableArguments {
   }
 
   func zone() throws -> Zone {
-    guard let z = Zone(tz) else { throw TallyError(Diagnostic(.error, "unknown time zone '\(tz)'", at: .file("--tz", line: nil, column: nil), notes: ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"])) }
+    guard let z = Zone(tz) else {
+      throw TallyError(
+        Diagnostic(
+          .error, "unknown time zone '\(tz)'", at: .file("--tz", line: nil, column: nil),
+          notes: ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"]))
+    }
     return z
   }
 
   func instant() throws -> Instant? {
     guard let asOf else { return nil }
     guard let i = Instant(asOf) else {
-      throw TallyError(Diagnostic(.error, "malformed as-of '\(asOf)'", at: .file("--as-of", line: nil, column: nil), notes: ["write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"]))
+      throw TallyError(
+        Diagnostic(
+          .error, "malformed as-of '\(asOf)'", at: .file("--as-of", line: nil, column: nil),
+          notes: ["write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"]))
     }
     return i
   }
@@ -107,7 +118,9 @@ struct SessionOptions: ParsableArguments {
 enum DataArgument {
   static func parse(_ s: String) throws -> (String, String, String?) {
     guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
-      throw TallyError(Diagnostic(.error, "malformed --data '\(s)'", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
+      throw TallyError(
+        Diagnostic(
+          .error, "malformed --data '\(s)'", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
     }
     let name = String(s[..<eq])
     var path = String(s[s.index(after: eq)...])
@@ -120,7 +133,10 @@ enum DataArgument {
       }
     }
     guard !path.isEmpty else {
-      throw TallyError(Diagnostic(.error, "malformed --data '\(s)': no path", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
+      throw TallyError(
+        Diagnostic(
+          .error, "malformed --data '\(s)': no path", at: .file("--data", line: nil, column: nil),
+          notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
     }
     return (name, path, time)
   }

@@ -134,7 +134,8 @@ final class ReplSessionTests: XCTestCase {
 
   func testMetricClausesTypedAfterTheMetricAtThePrompt() {
     let repl = makeRepl(interactive: true, load: ["orders.csv"])
-    XCTAssertEqual(repl.feed("metric share = count(orders where status = \"paid\") / count(orders)").text, "defined metric 'share' = 0.666667\n")
+    XCTAssertEqual(
+      repl.feed("metric share = count(orders where status = \"paid\") / count(orders)").text, "defined metric 'share' = 0.666667\n")
     XCTAssertEqual(repl.feed("  format percent").text, "updated metric 'share' = 66.67%\n")
     XCTAssertEqual(repl.feed("  target >= 70%").text, "updated metric 'share' = 66.67% (fail)\n")
     XCTAssertTrue(repl.feed("  colour red").failed)
@@ -409,7 +410,8 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(run(repl, ":asof").text, "as of 2024-07-01T00:00:00+00:00 (default: the start of the day after the latest data)\n")
     XCTAssertEqual(run(repl, ":asof 2024-06-15").text, "as of 2024-06-16T00:00:00+00:00\n")
     XCTAssertEqual(run(repl, "count(orders)").text, "3\n")
-    XCTAssertEqual(run(repl, ":asof default").text, "as of 2024-07-01T00:00:00+00:00 (default: the start of the day after the latest data)\n")
+    XCTAssertEqual(
+      run(repl, ":asof default").text, "as of 2024-07-01T00:00:00+00:00 (default: the start of the day after the latest data)\n")
     XCTAssertTrue(run(repl, ":asof yesterday").stderr.hasPrefix("malformed as-of 'yesterday'"))
   }
 
@@ -519,7 +521,8 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(candidates(repl, "me"), ["median(", "metric"])
     XCTAssertEqual(candidates(repl, "revenue ov"), ["over"])
     XCTAssertEqual(candidates(repl, "revenue over "), ["day", "month", "quarter", "week", "year"])
-    XCTAssertEqual(candidates(repl, "count(orders) by "), ["amount", "day", "hour", "id", "intervened", "month", "paid_at", "shop", "status", "week"])
+    XCTAssertEqual(
+      candidates(repl, "count(orders) by "), ["amount", "day", "hour", "id", "intervened", "month", "paid_at", "shop", "status", "week"])
     XCTAssertEqual(candidates(repl, "metric x = 1 format p"), ["percent"])
   }
 

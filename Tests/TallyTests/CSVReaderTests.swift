@@ -57,16 +57,20 @@ final class CSVReaderTests: XCTestCase {
       // 0/1 columns stay int.
       ("flag\n0\n1\n1\n", "flag:int=[0, 1, 1]"),
       // Booleans: true/false, yes/no, t/f, y/n in any case, 是/否.
-      ("b\ntrue\nFALSE\nYes\nno\nT\nf\ny\nN\n是\n否\n",
-       "b:bool=[true, false, true, false, true, false, true, false, true, false]"),
+      (
+        "b\ntrue\nFALSE\nYes\nno\nT\nf\ny\nN\n是\n否\n",
+        "b:bool=[true, false, true, false, true, false, true, false, true, false]"
+      ),
       // A bool column with a number in it is a string column.
       ("b\nyes\n1\n", #"b:string=["yes", "1"]"#),
       // Numbers beyond Int64 are numbers.
       ("n\n1\n9223372036854775808\n", "n:number=[1, 9.223372036854776e+18]"),
       // Times: every written form; without an offset the session zone (UTC here) applies.
-      ("t\n2024-06-30\n2024-06-30 12:34:56\n2024-06-30T12:34:56.5\n2024-06-30T12:34:56Z\n2024-06-30T12:34:56+08:00\n2024-06-30 12:34:56-05:30\n",
-       "t:time=[2024-06-30T00:00:00+00:00, 2024-06-30T12:34:56+00:00, 2024-06-30T12:34:56.5+00:00, "
-         + "2024-06-30T12:34:56+00:00, 2024-06-30T04:34:56+00:00, 2024-06-30T18:04:56+00:00]"),
+      (
+        "t\n2024-06-30\n2024-06-30 12:34:56\n2024-06-30T12:34:56.5\n2024-06-30T12:34:56Z\n2024-06-30T12:34:56+08:00\n2024-06-30 12:34:56-05:30\n",
+        "t:time=[2024-06-30T00:00:00+00:00, 2024-06-30T12:34:56+00:00, 2024-06-30T12:34:56.5+00:00, "
+          + "2024-06-30T12:34:56+00:00, 2024-06-30T04:34:56+00:00, 2024-06-30T18:04:56+00:00]"
+      ),
       // A time column with one bad date is a string column.
       ("t\n2024-06-30\n2024-02-30\n", #"t:string=["2024-06-30", "2024-02-30"]"#),
       // Chinese column names and values.
@@ -170,7 +174,9 @@ final class CSVReaderTests: XCTestCase {
     }
     let gzPath = try writeFile(dir, "broken.csv.gz", bytes: [0x1F, 0x8B, 0x08, 0x00, 0x01, 0x02])
     XCTAssertNotNil(thrownDiagnostics { _ = try DataLoader.load(name: "d", path: gzPath, zone: .utc) })
-    let missing = thrownDiagnostics { _ = try DataLoader.load(name: "d", path: self.dir.appendingPathComponent("ordrs.csv").path, zone: .utc) }
+    let missing = thrownDiagnostics {
+      _ = try DataLoader.load(name: "d", path: self.dir.appendingPathComponent("ordrs.csv").path, zone: .utc)
+    }
     XCTAssertTrue(missing?.contains("error: no such file") ?? false, missing ?? "no error")
   }
 

@@ -25,15 +25,19 @@ final class CheckerTests: XCTestCase {
   static func session() throws -> Session {
     let s = Session(zone: .utc)
     try s.add(
-      schema("orders", [
-        ("id", .int), ("shop", .string), ("status", .string), ("amount", .number), ("paid_at", .time),
-        ("vip", .bool), ("备注", .string),
-      ]), timeColumn: "paid_at")
+      schema(
+        "orders",
+        [
+          ("id", .int), ("shop", .string), ("status", .string), ("amount", .number), ("paid_at", .time),
+          ("vip", .bool), ("备注", .string),
+        ]), timeColumn: "paid_at")
     try s.add(
-      schema("refunds", [
-        ("refund_id", .int), ("order_id", .int), ("shop", .string), ("requested_at", .time),
-        ("resolved_at", .time), ("refund_amount", .number), ("intervened", .bool), ("客服介入", .bool),
-      ]), timeColumn: "requested_at")
+      schema(
+        "refunds",
+        [
+          ("refund_id", .int), ("order_id", .int), ("shop", .string), ("requested_at", .time),
+          ("resolved_at", .time), ("refund_amount", .number), ("intervened", .bool), ("客服介入", .bool),
+        ]), timeColumn: "requested_at")
     try s.add(schema("shops", [("shop", .string), ("region", .string)]))
     try s.define(
       Source(
@@ -49,221 +53,320 @@ final class CheckerTests: XCTestCase {
     let s = try Self.session()
     // (formula, the rendered diagnostics). Columns count characters from 1; the caret spans the culprit.
     let cases: [(String, String)] = [
-      ("sum(amont)", """
+      (
+        "sum(amont)",
+        """
         <expr>:1:5: error: unknown column 'amont' in any dataset
         1 | sum(amont)
           |     ^~~~~
         note: did you mean 'amount'?
 
-        """),
-      ("sum(orders.amont)", """
+        """
+      ),
+      (
+        "sum(orders.amont)",
+        """
         <expr>:1:12: error: unknown column 'amont' in 'orders'
         1 | sum(orders.amont)
           |            ^~~~~
         note: did you mean 'amount'?
 
-        """),
-      ("count(refunds where intervend)", """
+        """
+      ),
+      (
+        "count(refunds where intervend)",
+        """
         <expr>:1:21: error: unknown column 'intervend' in 'refunds'
         1 | count(refunds where intervend)
           |                     ^~~~~~~~~
         note: did you mean 'intervened'?
 
-        """),
-      ("count(paid where statsu = \"x\")", """
+        """
+      ),
+      (
+        "count(paid where statsu = \"x\")",
+        """
         <expr>:1:18: error: unknown column 'statsu' in 'paid'
         1 | count(paid where statsu = "x")
           |                  ^~~~~~
         note: did you mean 'status'?
 
-        """),
+        """
+      ),
       // shop is a column of orders, refunds and shops: the choices are listed.
-      ("count_distinct(shop)", """
+      (
+        "count_distinct(shop)",
+        """
         <expr>:1:16: error: column 'shop' is in several datasets ('orders', 'refunds', 'shops'); name one, as in 'orders.shop'
         1 | count_distinct(shop)
           |                ^~~~
 
-        """),
-      ("sum(orders.amount + refunds.refund_amount)", """
+        """
+      ),
+      (
+        "sum(orders.amount + refunds.refund_amount)",
+        """
         <expr>:1:21: error: one aggregate reads one dataset, but this one reads 'orders' and 'refunds'
         1 | sum(orders.amount + refunds.refund_amount)
           |                     ^~~~~~~~~~~~~~~~~~~~~
 
-        """),
-      ("sum(amount + refund_amount)", """
+        """
+      ),
+      (
+        "sum(amount + refund_amount)",
+        """
         <expr>:1:14: error: one aggregate reads one dataset, but this one reads 'orders' and 'refunds'
         1 | sum(amount + refund_amount)
           |              ^~~~~~~~~~~~~
         note: 'amount' is in 'orders', 'refund_amount' is in 'refunds'
 
-        """),
-      ("count(orders where refunds.intervened)", """
+        """
+      ),
+      (
+        "count(orders where refunds.intervened)",
+        """
         <expr>:1:20: error: one aggregate reads one dataset, but this one reads 'orders' and 'refunds'
         1 | count(orders where refunds.intervened)
           |                    ^~~~~~~~~~~~~~~~~~
 
-        """),
-      ("sum(status)", """
+        """
+      ),
+      (
+        "sum(status)",
+        """
         <expr>:1:5: error: the argument of 'sum' must be a number or a duration, not a string
         1 | sum(status)
           |     ^~~~~~
 
-        """),
+        """
+      ),
       // The underline spans terminal columns: each CJK character takes two.
-      ("avg(orders.备注)", """
+      (
+        "avg(orders.备注)",
+        """
         <expr>:1:5: error: the argument of 'avg' must be a number or a duration, not a string
         1 | avg(orders.备注)
           |     ^~~~~~~~~~~
 
-        """),
-      ("count(orders where paid_at > 5)", """
+        """
+      ),
+      (
+        "count(orders where paid_at > 5)",
+        """
         <expr>:1:20: error: '>' cannot combine a time and an int
         1 | count(orders where paid_at > 5)
           |                    ^~~~~~~~~~~
         note: a time combines with a duration (as in 24h) or another time
 
-        """),
-      ("count(refunds where resolved_at - requested_at <= 24)", """
+        """
+      ),
+      (
+        "count(refunds where resolved_at - requested_at <= 24)",
+        """
         <expr>:1:21: error: '<=' cannot combine a duration and an int
         1 | count(refunds where resolved_at - requested_at <= 24)
           |                     ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
         note: compare a duration with a duration, as in 24h, or convert it with hours(...)
 
-        """),
-      ("count(orders where status = 1)", """
+        """
+      ),
+      (
+        "count(orders where status = 1)",
+        """
         <expr>:1:20: error: '=' cannot combine a string and an int
         1 | count(orders where status = 1)
           |                    ^~~~~~~~~~
         note: a string is not a number; compare it with a string in quotes
 
-        """),
-      ("count(shops) over 7d", """
+        """
+      ),
+      (
+        "count(shops) over 7d",
+        """
         <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration or '--data shops=PATH,time=COL'
         1 | count(shops) over 7d
           | ^~~~~~~~~~~~
 
-        """),
-      ("count(shops) by day", """
+        """
+      ),
+      (
+        "count(shops) by day",
+        """
         <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration or '--data shops=PATH,time=COL'
         1 | count(shops) by day
           | ^~~~~~~~~~~~
         note: 'by day' groups rows by their time column
 
-        """),
-      ("count(orders) / count(refunds) by status", """
+        """
+      ),
+      (
+        "count(orders) / count(refunds) by status",
+        """
         <expr>:1:17: error: 'by status': dataset 'refunds' has no column 'status'
         1 | count(orders) / count(refunds) by status
           |                 ^~~~~~~~~~~~~~
 
-        """),
-      ("cuont(orders)", """
+        """
+      ),
+      (
+        "cuont(orders)",
+        """
         <expr>:1:1: error: unknown function 'cuont'
         1 | cuont(orders)
           | ^~~~~
         note: did you mean 'count'?
 
-        """),
-      ("count(orders where startswith(status, \"p\"))", """
+        """
+      ),
+      (
+        "count(orders where startswith(status, \"p\"))",
+        """
         <expr>:1:20: error: unknown function 'startswith'
         1 | count(orders where startswith(status, "p"))
           |                    ^~~~~~~~~~
         note: did you mean 'starts_with'?
 
-        """),
-      ("percentile(amount, 1.5)", """
+        """
+      ),
+      (
+        "percentile(amount, 1.5)",
+        """
         <expr>:1:20: error: percentile must be between 0 and 1 (as in 90% or 0.9)
         1 | percentile(amount, 1.5)
           |                    ^~~
 
-        """),
-      ("percentile(amount, 150%)", """
+        """
+      ),
+      (
+        "percentile(amount, 150%)",
+        """
         <expr>:1:20: error: percentile must be between 0 and 1 (as in 90% or 0.9)
         1 | percentile(amount, 150%)
           |                    ^~~~
 
-        """),
-      ("percentile(amount, -0.1)", """
+        """
+      ),
+      (
+        "percentile(amount, -0.1)",
+        """
         <expr>:1:20: error: percentile must be between 0 and 1 (as in 90% or 0.9)
         1 | percentile(amount, -0.1)
           |                    ^~~~
 
-        """),
-      ("percentile(amount)", """
+        """
+      ),
+      (
+        "percentile(amount)",
+        """
         <expr>:1:1: error: 'percentile' takes 2 arguments, not 1
         1 | percentile(amount)
           | ^~~~~~~~~~~~~~~~~~
 
-        """),
-      ("amount", """
+        """
+      ),
+      (
+        "amount",
+        """
         <expr>:1:1: error: column 'amount' is used outside an aggregate; wrap it in one, as in 'sum(amount)'
         1 | amount
           | ^~~~~~
         note: it is a column of 'orders'
 
-        """),
-      ("orders", """
+        """
+      ),
+      (
+        "orders",
+        """
         <expr>:1:1: error: dataset 'orders' is not a value; count its rows with 'count(orders)'
         1 | orders
           | ^~~~~~
 
-        """),
-      ("dispute_rat * 2", """
+        """
+      ),
+      (
+        "dispute_rat * 2",
+        """
         <expr>:1:1: error: unknown name 'dispute_rat'
         1 | dispute_rat * 2
           | ^~~~~~~~~~~
         note: did you mean 'dispute_rate'?
 
-        """),
-      ("count(orders where status)", """
+        """
+      ),
+      (
+        "count(orders where status)",
+        """
         <expr>:1:20: error: a 'where' filter must be a bool, not a string
         1 | count(orders where status)
           |                    ^~~~~~
         note: compare it, as in status = "..."
 
-        """),
-      ("count(orders where sum(amount) > 1)", """
+        """
+      ),
+      (
+        "count(orders where sum(amount) > 1)",
+        """
         <expr>:1:20: error: aggregate 'sum' inside another aggregate or a row filter
         1 | count(orders where sum(amount) > 1)
           |                    ^~~~~~~~~~~
 
-        """),
-      ("sum(amount over 7d)", """
+        """
+      ),
+      (
+        "sum(amount over 7d)",
+        """
         <expr>:1:5: error: 'over', 'offset', 'at' and 'by' apply to aggregates, not inside one
         1 | sum(amount over 7d)
           |     ^~~~~~~~~~~~~~
 
-        """),
-      ("(count(orders) by shop) by status", """
+        """
+      ),
+      (
+        "(count(orders) by shop) by status",
+        """
         <expr>:1:1: error: 'by' inside another 'by' is not supported; group the whole expression once
         1 | (count(orders) by shop) by status
           | ^~~~~~~~~~~~~~~~~~~~~~~
 
-        """),
-      ("sum(if(vip, amount, \"x\"))", """
+        """
+      ),
+      (
+        "sum(if(vip, amount, \"x\"))",
+        """
         <expr>:1:5: error: both branches of 'if' must be of one type, not a number and a string
         1 | sum(if(vip, amount, "x"))
           |     ^~~~~~~~~~~~~~~~~~~~
 
-        """),
-      ("count(orders where lower(id) = \"a\")", """
+        """
+      ),
+      (
+        "count(orders where lower(id) = \"a\")",
+        """
         <expr>:1:26: error: argument 1 of 'lower' must be a string, not an int
         1 | count(orders where lower(id) = "a")
           |                          ^~
 
-        """),
-      ("sum(paid_at)", """
+        """
+      ),
+      (
+        "sum(paid_at)",
+        """
         <expr>:1:5: error: the argument of 'sum' must be a number or a duration, not a time
         1 | sum(paid_at)
           |     ^~~~~~~
 
-        """),
-      ("count(ordrs where vip)", """
+        """
+      ),
+      (
+        "count(ordrs where vip)",
+        """
         <expr>:1:7: error: unknown column 'ordrs' in any dataset
         1 | count(ordrs where vip)
           |       ^~~~~
         note: did you mean 'orders'?
 
-        """),
+        """
+      ),
     ]
     for (formula, want) in cases {
       let got = thrownDiagnostics { _ = try s.typeCheck(formula) }

@@ -214,9 +214,11 @@ final class EvaluationTests: XCTestCase {
 
     // Local hours and days: 2 and 3 are both 03:30 CEST; 4 and 5 are both 02:30 (once CEST, once CET).
     let hours = try s.rows("count(x) by hour")
-    XCTAssertEqual(hours.map { $0.key.map(\.description).joined() }, [
-      "2024-03-30T23", "2024-03-31T01", "2024-03-31T03", "2024-10-26T23", "2024-10-27T00", "2024-10-27T02", "2024-10-27T03",
-    ])
+    XCTAssertEqual(
+      hours.map { $0.key.map(\.description).joined() },
+      [
+        "2024-03-30T23", "2024-03-31T01", "2024-03-31T03", "2024-10-26T23", "2024-10-27T00", "2024-10-27T02", "2024-10-27T03",
+      ])
     XCTAssertEqual(hours.map(\.value), [.int(1), .int(1), .int(2), .int(1), .int(1), .int(2), .int(1)])
     let days = try s.rows("count(x) by day")
     XCTAssertEqual(days.map { $0.key.map(\.description).joined() }, ["2024-03-30", "2024-03-31", "2024-10-26", "2024-10-27"])
@@ -287,7 +289,8 @@ final class EvaluationTests: XCTestCase {
     s.asOf = Instant("2025-01-01")
     let byK = try s.rows("count(g) by k")
     // B (42) < a (61) < b (62) < e+U+0301 (65 …) < é (E9) < 中 (4E2D) < null.
-    XCTAssertEqual(byK.map(\.key), [[.string("B")], [.string("a")], [.string("b")], [.string("e\u{301}")], [.string("é")], [.string("中")], [.null]])
+    XCTAssertEqual(
+      byK.map(\.key), [[.string("B")], [.string("a")], [.string("b")], [.string("e\u{301}")], [.string("é")], [.string("中")], [.null]])
     let byN = try s.rows("count(g) by n")
     XCTAssertEqual(byN.map(\.key), [[.int(-2)], [.int(3)], [.int(10)], [.null]])
     XCTAssertEqual(byN.map(\.value), [.int(2), .int(2), .int(2), .int(1)])

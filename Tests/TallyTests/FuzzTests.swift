@@ -190,7 +190,8 @@ final class FuzzTests: XCTestCase {
       XCTAssertNoThrow(try s.evaluate(f), f)
     }
     var rng = SeededRandom(seed: 0x7A11_7E57)
-    var evaluated = 0, failed = 0
+    var evaluated = 0
+    var failed = 0
     let iterations = 40_000
     for i in 0..<iterations {
       let formula: String
@@ -253,7 +254,9 @@ final class FuzzTests: XCTestCase {
       ("tsv", Array("a\tb\tc\n1\t\"x\ty\"\t2024-06-30\n2\t\t是\n".utf8)),
       ("jsonl", Array("{\"a\": 1, \"b\": \"x\"}\n{\"a\": 2.5, \"c\": true, \"t\": \"2024-06-30T12:00:00Z\"}\n".utf8)),
     ]
-    let specials: [[UInt8]] = [[0x22], [0x2C], [0x0A], [0x0D], [0x0D, 0x0A], [0x09], [0xFF], [0xC3], [0xE4, 0xB8], [0xEF, 0xBB, 0xBF], [0x00], [0x22, 0x22]]
+    let specials: [[UInt8]] = [
+      [0x22], [0x2C], [0x0A], [0x0D], [0x0D, 0x0A], [0x09], [0xFF], [0xC3], [0xE4, 0xB8], [0xEF, 0xBB, 0xBF], [0x00], [0x22, 0x22],
+    ]
     var rng = SeededRandom(seed: 2024)
     var loaded = 0
     let session = Session(zone: .utc)
@@ -268,7 +271,8 @@ final class FuzzTests: XCTestCase {
         case 2 where !bytes.isEmpty: bytes[rng.below(bytes.count)] = UInt8(truncatingIfNeeded: rng.next())
         case 3: bytes = Array(bytes.prefix(rng.below(bytes.count + 1)))
         default:
-          let a = rng.below(bytes.count + 1), b = rng.below(bytes.count + 1)
+          let a = rng.below(bytes.count + 1)
+          let b = rng.below(bytes.count + 1)
           bytes.insert(contentsOf: bytes[min(a, b)..<max(a, b)].prefix(40), at: rng.below(bytes.count + 1))
         }
       }

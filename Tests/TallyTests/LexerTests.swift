@@ -42,9 +42,11 @@ final class LexerTests: XCTestCase {
       ("90%", "pct:0.9@0-3"),
       ("true false null", "id:true@0-4 id:false@5-10 id:null@11-15"),
       // m is minutes, mo months; a week is 7 calendar days, a year 12 months.
-      ("30s 15m 2h 28d 4w 3mo 1y",
-       "dur:0mo,0d,30000000us@0-3 dur:0mo,0d,900000000us@4-7 dur:0mo,0d,7200000000us@8-10 "
-         + "dur:0mo,28d,0us@11-14 dur:0mo,28d,0us@15-17 dur:3mo,0d,0us@18-21 dur:12mo,0d,0us@22-24"),
+      (
+        "30s 15m 2h 28d 4w 3mo 1y",
+        "dur:0mo,0d,30000000us@0-3 dur:0mo,0d,900000000us@4-7 dur:0mo,0d,7200000000us@8-10 "
+          + "dur:0mo,28d,0us@11-14 dur:0mo,28d,0us@15-17 dur:3mo,0d,0us@18-21 dur:12mo,0d,0us@22-24"
+      ),
       // 1.5 h = 5400 s.
       ("1.5h", "dur:0mo,0d,5400000000us@0-4"),
       // Source: "a\"b\\c\nd\te\u{4E2D}" is 23 bytes; the value is a"b\c<LF>d<TAB>e中.
@@ -64,9 +66,11 @@ final class LexerTests: XCTestCase {
       ("orders.amount", "id:orders@0-6 '.'@6-7 id:amount@7-13"),
       ("_x1 x_2", "id:_x1@0-3 id:x_2@4-7"),
       // `<>` is `!=`, `==` is `=`.
-      ("a <> b != c == d = e <= f >= g < h > i",
-       "id:a@0-1 '!='@2-4 id:b@5-6 '!='@7-9 id:c@10-11 '='@12-14 id:d@15-16 '='@17-18 id:e@19-20 "
-         + "'<='@21-23 id:f@24-25 '>='@26-28 id:g@29-30 '<'@31-32 id:h@33-34 '>'@35-36 id:i@37-38"),
+      (
+        "a <> b != c == d = e <= f >= g < h > i",
+        "id:a@0-1 '!='@2-4 id:b@5-6 '!='@7-9 id:c@10-11 '='@12-14 id:d@15-16 '='@17-18 id:e@19-20 "
+          + "'<='@21-23 id:f@24-25 '>='@26-28 id:g@29-30 '<'@31-32 id:h@33-34 '>'@35-36 id:i@37-38"
+      ),
       ("-x*(y/2)+1", "'-'@0-1 id:x@1-2 '*'@2-3 '('@3-4 id:y@4-5 '/'@5-6 int:2@6-7 ')'@7-8 '+'@8-9 int:1@9-10"),
     ]
     for (text, want) in cases {
@@ -97,9 +101,11 @@ final class LexerTests: XCTestCase {
       ("a\r\nb", "id:a@0-1 NL@2-3 id:b@3-4"),
       ("a\r\n  + b\r\n", "id:a@0-1 '+'@5-6 id:b@7-8 NL@9-10"),
       // A metric with clauses on continuation lines is one statement.
-      ("metric m = x\n  format percent\n  target <= 1.5%\nlet y = 1",
-       "id:metric@0-6 id:m@7-8 '='@9-10 id:x@11-12 id:format@15-21 id:percent@22-29 id:target@32-38 "
-         + "'<='@39-41 pct:0.015@42-46 NL@46-47 id:let@47-50 id:y@51-52 '='@53-54 int:1@55-56"),
+      (
+        "metric m = x\n  format percent\n  target <= 1.5%\nlet y = 1",
+        "id:metric@0-6 id:m@7-8 '='@9-10 id:x@11-12 id:format@15-21 id:percent@22-29 id:target@32-38 "
+          + "'<='@39-41 pct:0.015@42-46 NL@46-47 id:let@47-50 id:y@51-52 '='@53-54 int:1@55-56"
+      ),
     ]
     for (text, want) in cases {
       let (got, diags) = Self.tokens(text)
@@ -129,64 +135,91 @@ final class LexerTests: XCTestCase {
   func testLexicalErrors() {
     // (text, rendered diagnostics): the caret spans the offending bytes.
     let cases: [(String, String)] = [
-      (#""abc"#, """
+      (
+        #""abc"#,
+        """
         t.kpi:1:1: error: unterminated string literal
         1 | "abc
           | ^~~~
         note: close the string with '"'
 
-        """),
-      (#"x = "a\qb""#, #"""
+        """
+      ),
+      (
+        #"x = "a\qb""#,
+        #"""
         t.kpi:1:7: error: unknown escape sequence '\q' in string
         1 | x = "a\qb"
           |       ^~
         note: escapes are \", \\, \n, \t and \u{XXXX}
 
-        """#),
-      (#""\u{D800}""#, #"""
+        """#
+      ),
+      (
+        #""\u{D800}""#,
+        #"""
         t.kpi:1:2: error: unknown escape sequence '\u{D800}' in string
         1 | "\u{D800}"
           |  ^~~~~~~~
         note: write a code point as \u{4E2D}
 
-        """#),
-      ("count(x) over 3x", """
+        """#
+      ),
+      (
+        "count(x) over 3x",
+        """
         t.kpi:1:15: error: unknown duration unit 'x'; units are s, m, h, d, w, mo, y
         1 | count(x) over 3x
           |               ^~
 
-        """),
-      ("1.5d", """
+        """
+      ),
+      (
+        "1.5d",
+        """
         t.kpi:1:1: error: a calendar duration takes a whole number, as in 28d
         1 | 1.5d
           | ^~~~
 
-        """),
-      ("a ! b", """
+        """
+      ),
+      (
+        "a ! b",
+        """
         t.kpi:1:3: error: unexpected character '!'
         1 | a ! b
           |   ^
         note: write 'not' or '!='
 
-        """),
-      ("a $ b", """
+        """
+      ),
+      (
+        "a $ b",
+        """
         t.kpi:1:3: error: unexpected character '$'
         1 | a $ b
           |   ^
 
-        """),
-      ("`order id", """
+        """
+      ),
+      (
+        "`order id",
+        """
         t.kpi:1:1: error: unterminated backquoted name
         1 | `order id
           | ^~~~~~~~~
 
-        """),
-      ("x at @2024-13-01", """
+        """
+      ),
+      (
+        "x at @2024-13-01",
+        """
         t.kpi:1:6: error: malformed time literal '@2024-13-01'; write @2024-06-30, @2024-06-30T12:00:00 or @2024-06-30T12:00:00+08:00
         1 | x at @2024-13-01
           |      ^~~~~~~~~~~
 
-        """),
+        """
+      ),
     ]
     for (text, want) in cases {
       let lexed = Lexer.lex(Source(name: "t.kpi", text: text))

@@ -85,7 +85,7 @@ struct OracleData {
       let start: Int64 = rng.chance(0.5) ? asOf - 35 * day : 1_704_067_200_000_000
       let span = asOf + 2 * day - start
       var t = start + Int64(rng.below(Int(span / 500_000))) * 500_000
-      var style = rng.pick(Style.allCases)
+      let style = rng.pick(Style.allCases)
       if style == .dateOnly { t -= t % day }
       if style != .fractionZ, t % 1_000_000 != 0 { t -= 500_000 }
       if style == .fractionZ, t % 1_000_000 == 0 { t += 500_000 }
@@ -254,7 +254,8 @@ struct OracleData {
     }
     for f in refunds {
       out += "INSERT INTO refunds VALUES(\(f.id), \(f.orderId), \(Self.sql(f.shop)), \(Self.sql(f.requestedAt, offset: offset)), "
-      out += "\(Self.sql(f.resolvedAt, offset: offset)), \(Self.sql(f.amount?.value)), \(Self.sql(f.intervened?.value)), \(Self.sql(f.reason)));\n"
+      out +=
+        "\(Self.sql(f.resolvedAt, offset: offset)), \(Self.sql(f.amount?.value)), \(Self.sql(f.intervened?.value)), \(Self.sql(f.reason)));\n"
     }
     for s in shops { out += "INSERT INTO shops VALUES(\(Self.sql(s.shop)), \(Self.sql(s.region)));\n" }
     return out + "COMMIT;\n"

@@ -143,7 +143,9 @@ final class OracleTests: XCTestCase {
       c("sum(qty)", "SELECT coalesce(sum(qty), 0) AS v FROM orders WHERE {O}"),
       c("count_distinct(amount)", "SELECT count(DISTINCT amount) AS v FROM orders WHERE {O}"),
       c("count_distinct(date(paid_at))", "SELECT count(DISTINCT date(paid_at + {L}, 'unixepoch')) AS v FROM orders WHERE {O}"),
-      c("count_distinct(vip) by shop", "SELECT shop AS k1, count(DISTINCT vip) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
+      c(
+        "count_distinct(vip) by shop",
+        "SELECT shop AS k1, count(DISTINCT vip) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
       c("avg(vip)", "SELECT avg(vip) AS v FROM orders WHERE {O}"),
       c("sum(vip)", "SELECT coalesce(sum(vip), 0) AS v FROM orders WHERE {O}"),
       c("avg(qty)", "SELECT avg(qty) AS v FROM orders WHERE {O}"),
@@ -158,15 +160,20 @@ final class OracleTests: XCTestCase {
       c("count(orders where status != \"paid\")", "SELECT count(*) AS v FROM orders WHERE {O} AND status != 'paid'"),
       c("count(orders where not (amount = null))", "SELECT count(*) AS v FROM orders WHERE {O} AND NOT (amount = NULL)"),
       c("count(orders where amount is null)", "SELECT count(*) AS v FROM orders WHERE {O} AND amount IS NULL"),
-      c("count(orders where amount is not null and qty is null)",
+      c(
+        "count(orders where amount is not null and qty is null)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND amount IS NOT NULL AND qty IS NULL"),
-      c("count(orders where not (status = \"paid\") or vip)",
+      c(
+        "count(orders where not (status = \"paid\") or vip)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND (NOT (status = 'paid') OR vip)"),
-      c("count(orders where not (status = \"paid\" and vip))",
+      c(
+        "count(orders where not (status = \"paid\" and vip))",
         "SELECT count(*) AS v FROM orders WHERE {O} AND NOT (status = 'paid' AND vip)"),
-      c("count(orders where status in (\"paid\", \"shipped, late\"))",
+      c(
+        "count(orders where status in (\"paid\", \"shipped, late\"))",
         "SELECT count(*) AS v FROM orders WHERE {O} AND status IN ('paid', 'shipped, late')"),
-      c("count(orders where status not in (\"paid\", null))",
+      c(
+        "count(orders where status not in (\"paid\", null))",
         "SELECT count(*) AS v FROM orders WHERE {O} AND status NOT IN ('paid', NULL)"),
       c("count(orders where qty not in (0, 1))", "SELECT count(*) AS v FROM orders WHERE {O} AND qty NOT IN (0, 1)"),
       c("count(orders where vip)", "SELECT count(*) AS v FROM orders WHERE {O} AND vip"),
@@ -184,14 +191,18 @@ final class OracleTests: XCTestCase {
       c("sum(coalesce(amount, 0) * qty)", "SELECT coalesce(sum(coalesce(amount, 0) * qty), 0) AS v FROM orders WHERE {O}"),
       c("sum(if(vip, amount, 0))", "SELECT coalesce(sum(CASE WHEN vip THEN amount ELSE 0 END), 0) AS v FROM orders WHERE {O}"),
       c("sum(-amount + 1)", "SELECT coalesce(sum(-amount + 1), 0) AS v FROM orders WHERE {O}"),
-      c("sum(amount where false) / count(orders where false)",
+      c(
+        "sum(amount where false) / count(orders where false)",
         "SELECT (SELECT coalesce(sum(amount), 0) FROM orders WHERE 0) / (SELECT count(*) FROM orders WHERE 0) AS v"),
       c("avg(amount where false)", "SELECT avg(amount) AS v FROM orders WHERE 0"),
-      c("count(orders where status = \"paid\") / count(orders)",
+      c(
+        "count(orders where status = \"paid\") / count(orders)",
         "SELECT (SELECT count(*) FROM orders WHERE {O} AND status = 'paid') * 1.0 / (SELECT count(*) FROM orders WHERE {O}) AS v"),
-      c("sum(refund_amount) / sum(amount) - 1",
+      c(
+        "sum(refund_amount) / sum(amount) - 1",
         "SELECT (SELECT sum(refund_amount) FROM refunds WHERE {R}) / (SELECT sum(amount) FROM orders WHERE {O}) - 1 AS v"),
-      c("count(orders) - count(refunds) * 2",
+      c(
+        "count(orders) - count(refunds) * 2",
         "SELECT (SELECT count(*) FROM orders WHERE {O}) - (SELECT count(*) FROM refunds WHERE {R}) * 2 AS v"),
       // Strings and Chinese names.
       c("count(orders where contains(备注, \"急\"))", "SELECT count(*) AS v FROM orders WHERE {O} AND instr(\"备注\", '急') > 0"),
@@ -205,10 +216,12 @@ final class OracleTests: XCTestCase {
       c("count(orders where upper(orders.shop) = \"B\")", "SELECT count(*) AS v FROM orders WHERE {O} AND upper(shop) = 'B'"),
       c("count(refunds where 客服介入)", "SELECT count(*) AS v FROM refunds WHERE {R} AND \"客服介入\""),
       c("count(refunds where reason = \"late, very late\")", "SELECT count(*) AS v FROM refunds WHERE {R} AND reason = 'late, very late'"),
-      c("count(refunds where reason = \"wrong \\\"size\\\"\")", "SELECT count(*) AS v FROM refunds WHERE {R} AND reason = 'wrong \"size\"'"),
+      c(
+        "count(refunds where reason = \"wrong \\\"size\\\"\")", "SELECT count(*) AS v FROM refunds WHERE {R} AND reason = 'wrong \"size\"'"),
       // Durations: time - time; compared with durations; in hours.
       c("avg(hours(resolved_at - requested_at))", "SELECT avg((resolved_at - requested_at) / 3600.0) AS v FROM refunds WHERE {R}"),
-      c("count(refunds where resolved_at - requested_at <= 24h)",
+      c(
+        "count(refunds where resolved_at - requested_at <= 24h)",
         "SELECT count(*) AS v FROM refunds WHERE {R} AND resolved_at - requested_at <= 86400"),
       c("max(resolved_at - requested_at)", "SELECT max(resolved_at - requested_at) AS v FROM refunds WHERE {R}"),
       c("sum(resolved_at - requested_at)", "SELECT coalesce(sum(resolved_at - requested_at), 0) AS v FROM refunds WHERE {R}"),
@@ -226,7 +239,8 @@ final class OracleTests: XCTestCase {
       c("count(refunds where shop = \"A\")", "SELECT count(*) AS v FROM refunds WHERE {R} AND shop = 'A'"),
       c("sum(refund_amount where shop = \"中店\")", "SELECT coalesce(sum(refund_amount), 0) AS v FROM refunds WHERE {R} AND shop = '中店'"),
       c("count(paid where orders.vip)", "SELECT count(*) AS v FROM orders WHERE {O} AND status != 'unpaid' AND vip"),
-      c("count(by_resolution) by day over 7d",
+      c(
+        "count(by_resolution) by day over 7d",
         """
         SELECT strftime('%Y-%m-%d', resolved_at + {L}, 'unixepoch') AS k1, count(*) AS v FROM refunds
         WHERE resolved_at >= {E} - 7 * 86400 AND resolved_at < {E} GROUP BY k1 ORDER BY k1
@@ -238,17 +252,23 @@ final class OracleTests: XCTestCase {
       c("sum(amount) over 28d", "SELECT coalesce(sum(amount), 0) AS v FROM orders WHERE {O28}"),
       c("count(orders) over 36h", "SELECT count(*) AS v FROM orders WHERE paid_at >= {E} - 36 * 3600 AND paid_at < {E}"),
       c("count(orders) over 90m", "SELECT count(*) AS v FROM orders WHERE paid_at >= {E} - 90 * 60 AND paid_at < {E}"),
-      c("count(orders) over 7d offset 7d",
+      c(
+        "count(orders) over 7d offset 7d",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= {E} - 14 * 86400 AND paid_at < {E} - 7 * 86400"),
       c("count(orders) offset 7d", "SELECT count(*) AS v FROM orders WHERE paid_at < {E} - 7 * 86400 OR paid_at IS NULL"),
-      c("count(orders) over 1d offset 1d offset 1w",
+      c(
+        "count(orders) over 1d offset 1d offset 1w",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= {E} - 9 * 86400 AND paid_at < {E} - 8 * 86400"),
       c("(count(orders) over 7d) over 28d", "SELECT count(*) AS v FROM orders WHERE {O7}"),
-      c("(count(orders) over 7d) / (count(orders) over 28d)",
+      c(
+        "(count(orders) over 7d) / (count(orders) over 28d)",
         "SELECT (SELECT count(*) FROM orders WHERE {O7}) * 1.0 / (SELECT count(*) FROM orders WHERE {O28}) AS v"),
-      c("dispute_rate",
-        "SELECT (SELECT count(*) FROM refunds WHERE {R28} AND \"客服介入\") * 1.0 / (SELECT count(*) FROM orders WHERE {O28} AND status != 'unpaid') AS v"),
-      c("dispute_rate - (dispute_rate offset 7d)",
+      c(
+        "dispute_rate",
+        "SELECT (SELECT count(*) FROM refunds WHERE {R28} AND \"客服介入\") * 1.0 / (SELECT count(*) FROM orders WHERE {O28} AND status != 'unpaid') AS v"
+      ),
+      c(
+        "dispute_rate - (dispute_rate offset 7d)",
         """
         SELECT (SELECT count(*) FROM refunds WHERE {R28} AND "客服介入") * 1.0
                  / (SELECT count(*) FROM orders WHERE {O28} AND status != 'unpaid')
@@ -258,29 +278,38 @@ final class OracleTests: XCTestCase {
       c("count(refunds where 客服介入) over 28d", "SELECT count(*) AS v FROM refunds WHERE {R28} AND \"客服介入\""),
       // Grouping: an outer join on the keys, sorted by code point, null last.
       c("count(orders) by shop", "SELECT shop AS k1, count(*) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("sum(amount) by shop",
+      c(
+        "sum(amount) by shop",
         "SELECT shop AS k1, coalesce(sum(amount), 0) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("avg(amount) by shop over 28d",
+      c(
+        "avg(amount) by shop over 28d",
         "SELECT shop AS k1, avg(amount) AS v FROM orders WHERE {O28} GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("max(orders.备注) by shop",
+      c(
+        "max(orders.备注) by shop",
         "SELECT shop AS k1, max(\"备注\") AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("count(orders where status = \"paid\") by shop",
-        "SELECT shop AS k1, count(CASE WHEN status = 'paid' THEN 1 END) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("count(orders where status = \"paid\") / count(orders) by shop",
+      c(
+        "count(orders where status = \"paid\") by shop",
+        "SELECT shop AS k1, count(CASE WHEN status = 'paid' THEN 1 END) AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"
+      ),
+      c(
+        "count(orders where status = \"paid\") / count(orders) by shop",
         """
         SELECT shop AS k1, count(CASE WHEN status = 'paid' THEN 1 END) * 1.0 / count(*) AS v
         FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop
         """),
       // A view's filter removes groups (Zeta has no paid orders); an aggregate's own where does not.
-      c("count(paid) by shop",
+      c(
+        "count(paid) by shop",
         "SELECT shop AS k1, count(*) AS v FROM orders WHERE {O} AND status != 'unpaid' GROUP BY shop ORDER BY shop IS NULL, shop"),
-      c("count(paid where vip) / count(paid) by shop",
+      c(
+        "count(paid where vip) / count(paid) by shop",
         """
         SELECT shop AS k1, count(CASE WHEN vip THEN 1 END) * 1.0 / count(*) AS v
         FROM orders WHERE {O} AND status != 'unpaid' GROUP BY shop ORDER BY shop IS NULL, shop
         """),
       // Groups that one aggregate has no rows for: count 0 (so x / 0 = null), sum 0, avg null.
-      c("count(refunds) / count(orders) by shop",
+      c(
+        "count(refunds) / count(orders) by shop",
         """
         WITH k AS (SELECT shop FROM orders WHERE {O} UNION SELECT shop FROM refunds WHERE {R}),
         a AS (SELECT shop, count(*) AS n FROM refunds WHERE {R} GROUP BY shop),
@@ -288,7 +317,8 @@ final class OracleTests: XCTestCase {
         SELECT k.shop AS k1, coalesce(a.n, 0) * 1.0 / coalesce(b.n, 0) AS v
         FROM k LEFT JOIN a ON a.shop IS k.shop LEFT JOIN b ON b.shop IS k.shop ORDER BY k.shop IS NULL, k.shop
         """),
-      c("sum(refund_amount) - sum(amount) by shop",
+      c(
+        "sum(refund_amount) - sum(amount) by shop",
         """
         WITH k AS (SELECT shop FROM orders WHERE {O} UNION SELECT shop FROM refunds WHERE {R}),
         a AS (SELECT shop, sum(refund_amount) AS s FROM refunds WHERE {R} GROUP BY shop),
@@ -296,7 +326,8 @@ final class OracleTests: XCTestCase {
         SELECT k.shop AS k1, coalesce(a.s, 0) - coalesce(b.s, 0) AS v
         FROM k LEFT JOIN a ON a.shop IS k.shop LEFT JOIN b ON b.shop IS k.shop ORDER BY k.shop IS NULL, k.shop
         """),
-      c("avg(refund_amount) + avg(amount) by shop",
+      c(
+        "avg(refund_amount) + avg(amount) by shop",
         """
         WITH k AS (SELECT shop FROM orders WHERE {O} UNION SELECT shop FROM refunds WHERE {R}),
         a AS (SELECT shop, avg(refund_amount) AS s FROM refunds WHERE {R} GROUP BY shop),
@@ -304,7 +335,8 @@ final class OracleTests: XCTestCase {
         SELECT k.shop AS k1, a.s + b.s AS v
         FROM k LEFT JOIN a ON a.shop IS k.shop LEFT JOIN b ON b.shop IS k.shop ORDER BY k.shop IS NULL, k.shop
         """),
-      c("((count(orders) over 7d) - (count(orders) over 7d offset 7d)) by shop",
+      c(
+        "((count(orders) over 7d) - (count(orders) over 7d offset 7d)) by shop",
         """
         WITH cur AS (SELECT shop FROM orders WHERE {O7}),
         prev AS (SELECT shop FROM orders WHERE paid_at >= {E} - 14 * 86400 AND paid_at < {E} - 7 * 86400),
@@ -314,50 +346,61 @@ final class OracleTests: XCTestCase {
         SELECT k.shop AS k1, coalesce(a.n, 0) - coalesce(b.n, 0) AS v
         FROM k LEFT JOIN a ON a.shop IS k.shop LEFT JOIN b ON b.shop IS k.shop ORDER BY k.shop IS NULL, k.shop
         """),
-      c("(count(orders) - 1) by shop",
+      c(
+        "(count(orders) - 1) by shop",
         "SELECT shop AS k1, count(*) - 1 AS v FROM orders WHERE {O} GROUP BY shop ORDER BY shop IS NULL, shop"),
       c("median(amount) by shop over 28d", groupedPercentile("amount", "shop", "orders", "{O28}", 0.5)),
       c("percentile(qty, 75%) by shop", groupedPercentile("qty", "shop", "orders", "{O}", 0.75)),
-      c("sum(amount) by shop, vip",
+      c(
+        "sum(amount) by shop, vip",
         """
         SELECT shop AS k1, vip AS k2, coalesce(sum(amount), 0) AS v FROM orders WHERE {O}
         GROUP BY shop, vip ORDER BY shop IS NULL, shop, vip IS NULL, vip
         """),
       c("count(orders) by qty", "SELECT qty AS k1, count(*) AS v FROM orders WHERE {O} GROUP BY qty ORDER BY qty IS NULL, qty"),
       c("count(orders) by vip", "SELECT vip AS k1, count(*) AS v FROM orders WHERE {O} GROUP BY vip ORDER BY vip IS NULL, vip"),
-      c("count(orders) by orders.status",
+      c(
+        "count(orders) by orders.status",
         "SELECT status AS k1, count(*) AS v FROM orders WHERE {O} GROUP BY status ORDER BY status IS NULL, status"),
-      c("count(refunds where 客服介入) by shop over 28d",
+      c(
+        "count(refunds where 客服介入) by shop over 28d",
         """
         SELECT shop AS k1, count(CASE WHEN "客服介入" THEN 1 END) AS v FROM refunds WHERE {R28}
         GROUP BY shop ORDER BY shop IS NULL, shop
         """),
       // Time grains in the session zone, labelled 2024-06-30T13, 2024-06-30, 2024-W26, 2024-06.
-      c("count(orders) by day over 7d",
+      c(
+        "count(orders) by day over 7d",
         """
         SELECT strftime('%Y-%m-%d', paid_at + {L}, 'unixepoch') AS k1, count(*) AS v FROM orders WHERE {O7}
         GROUP BY k1 ORDER BY k1
         """),
-      c("count(orders) by day",
+      c(
+        "count(orders) by day",
         """
         SELECT strftime('%Y-%m-%d', paid_at + {L}, 'unixepoch') AS k1, count(*) AS v FROM orders WHERE {O}
         GROUP BY k1 ORDER BY k1 IS NULL, k1
         """),
-      c("sum(amount) by hour over 1d",
+      c(
+        "sum(amount) by hour over 1d",
         """
         SELECT strftime('%Y-%m-%dT%H', paid_at + {L}, 'unixepoch') AS k1, coalesce(sum(amount), 0) AS v FROM orders
         WHERE paid_at >= {E} - 86400 AND paid_at < {E} GROUP BY k1 ORDER BY k1
         """),
-      c("count(orders) by week over 28d",
+      c(
+        "count(orders) by week over 28d",
         "SELECT \(isoWeek("paid_at")) AS k1, count(*) AS v FROM orders WHERE {O28} GROUP BY k1 ORDER BY k1"),
-      c("count(orders) by week",
+      c(
+        "count(orders) by week",
         "SELECT \(isoWeek("paid_at")) AS k1, count(*) AS v FROM orders WHERE {O} GROUP BY k1 ORDER BY k1 IS NULL, k1"),
-      c("count(orders) by month",
+      c(
+        "count(orders) by month",
         """
         SELECT strftime('%Y-%m', paid_at + {L}, 'unixepoch') AS k1, count(*) AS v FROM orders WHERE {O}
         GROUP BY k1 ORDER BY k1 IS NULL, k1
         """),
-      c("count(refunds) / count(orders) by day over 7d",
+      c(
+        "count(refunds) / count(orders) by day over 7d",
         """
         WITH o AS (SELECT strftime('%Y-%m-%d', paid_at + {L}, 'unixepoch') AS d FROM orders WHERE {O7}),
         r AS (SELECT strftime('%Y-%m-%d', requested_at + {L}, 'unixepoch') AS d FROM refunds WHERE {R7}),
@@ -365,19 +408,24 @@ final class OracleTests: XCTestCase {
         SELECT k.d AS k1, (SELECT count(*) FROM r WHERE r.d = k.d) * 1.0 / (SELECT count(*) FROM o WHERE o.d = k.d) AS v
         FROM k ORDER BY k.d
         """),
-      c("count(orders) by shop, day over 7d",
+      c(
+        "count(orders) by shop, day over 7d",
         """
         SELECT shop AS k1, strftime('%Y-%m-%d', paid_at + {L}, 'unixepoch') AS k2, count(*) AS v FROM orders WHERE {O7}
         GROUP BY k1, k2 ORDER BY k1 IS NULL, k1, k2
         """),
       // Row functions that read times in the session zone.
-      c("count(orders where hour(paid_at) >= 12)",
+      c(
+        "count(orders where hour(paid_at) >= 12)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND CAST(strftime('%H', paid_at + {L}, 'unixepoch') AS INTEGER) >= 12"),
-      c("count(orders where weekday(paid_at) = 7)",
+      c(
+        "count(orders where weekday(paid_at) = 7)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND strftime('%w', paid_at + {L}, 'unixepoch') = '0'"),
-      c("count(orders where date(paid_at) = @2024-06-30)",
+      c(
+        "count(orders where date(paid_at) = @2024-06-30)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND date(paid_at + {L}, 'unixepoch') = '2024-06-30'"),
-      c("count(orders where date(paid_at) = date(paid_at + 1h))",
+      c(
+        "count(orders where date(paid_at) = date(paid_at + 1h))",
         "SELECT count(*) AS v FROM orders WHERE {O} AND date(paid_at + {L}, 'unixepoch') = date(paid_at + 3600 + {L}, 'unixepoch')"),
     ]
   }
@@ -385,8 +433,10 @@ final class OracleTests: XCTestCase {
   /// The as-of 2024-06-30 in UTC: E = 2024-07-01T00:00:00Z.
   static var utcCases: [Case] {
     commonCases + [
-      c("count(orders where paid_at >= @2024-06-01 and paid_at < @2024-06-15T12:00:00+08:00)",
-        "SELECT count(*) AS v FROM orders WHERE {O} AND paid_at >= unixepoch('2024-06-01') AND paid_at < unixepoch('2024-06-15T12:00:00+08:00')"),
+      c(
+        "count(orders where paid_at >= @2024-06-01 and paid_at < @2024-06-15T12:00:00+08:00)",
+        "SELECT count(*) AS v FROM orders WHERE {O} AND paid_at >= unixepoch('2024-06-01') AND paid_at < unixepoch('2024-06-15T12:00:00+08:00')"
+      ),
       // Calendar periods, to date: the period containing the instant just before E.
       c("count(orders) over month", "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-06-01') AND paid_at < {E}"),
       // E is Monday 2024-07-01, so the week is Monday 2024-06-24 to E.
@@ -396,25 +446,33 @@ final class OracleTests: XCTestCase {
       c("count(orders) over day", "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-06-30') AND paid_at < {E}"),
       // `at T` sets E: a day means through its end; an inner `at` is not moved by an outer offset.
       c("count(orders) at @2024-06-15", "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-06-16') OR paid_at IS NULL"),
-      c("(count(orders) over 7d) at @2024-06-15T12:00:00Z",
+      c(
+        "(count(orders) over 7d) at @2024-06-15T12:00:00Z",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-06-08T12:00:00') AND paid_at < unixepoch('2024-06-15T12:00:00')"),
-      c("(count(orders) at @2024-06-15) offset 7d",
+      c(
+        "(count(orders) at @2024-06-15) offset 7d",
         "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-06-16') OR paid_at IS NULL"),
       // An outer `at` sets the E that an inner offset moves; an inner `at` wins over an outer one.
-      c("(count(orders) offset 7d) at @2024-06-15",
+      c(
+        "(count(orders) offset 7d) at @2024-06-15",
         "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-06-09') OR paid_at IS NULL"),
-      c("(count(orders) at @2024-06-15) at @2024-05-01",
+      c(
+        "(count(orders) at @2024-06-15) at @2024-05-01",
         "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-06-16') OR paid_at IS NULL"),
       // Months keep the day of month: E − 1mo = 2024-06-01, and the window before it is May.
-      c("count(orders) over 1mo offset 1mo",
+      c(
+        "count(orders) over 1mo offset 1mo",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-05-01') AND paid_at < unixepoch('2024-06-01')"),
       // E = 2024-03-31T00:00Z; Mar 31 − 1mo is clamped to Feb 29 (2024 is a leap year).
       // SQLite's own '-1 month' would give Mar 2, so the bound is written by hand.
-      c("count(orders) over 1mo at @2024-03-30",
+      c(
+        "count(orders) over 1mo at @2024-03-30",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-02-29') AND paid_at < unixepoch('2024-03-31')"),
-      c("count(orders) offset 1mo at @2024-03-30",
+      c(
+        "count(orders) offset 1mo at @2024-03-30",
         "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-02-29') OR paid_at IS NULL"),
-      c("count(orders) over month at @2024-03-30",
+      c(
+        "count(orders) over month at @2024-03-30",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-03-01') AND paid_at < unixepoch('2024-03-31')"),
       // E − 1y = 2023-07-01.
       c("count(orders) over 1y", "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2023-07-01') AND paid_at < {E}"),
@@ -425,13 +483,17 @@ final class OracleTests: XCTestCase {
   /// written without an offset are read at +08:00.
   static var shanghaiCases: [Case] {
     commonCases + [
-      c("count(orders where paid_at >= @2024-06-01)",
+      c(
+        "count(orders where paid_at >= @2024-06-01)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND paid_at >= unixepoch('2024-06-01T00:00:00+08:00')"),
-      c("count(orders) over month",
+      c(
+        "count(orders) over month",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-06-01T00:00:00+08:00') AND paid_at < {E}"),
-      c("count(orders) over week",
+      c(
+        "count(orders) over week",
         "SELECT count(*) AS v FROM orders WHERE paid_at >= unixepoch('2024-06-24T00:00:00+08:00') AND paid_at < {E}"),
-      c("count(orders) at @2024-06-15",
+      c(
+        "count(orders) at @2024-06-15",
         "SELECT count(*) AS v FROM orders WHERE paid_at < unixepoch('2024-06-16T00:00:00+08:00') OR paid_at IS NULL"),
     ]
   }
@@ -575,7 +637,8 @@ final class OracleTests: XCTestCase {
     p.executableURL = URL(fileURLWithPath: sqlite)
     p.arguments = [":memory:"]
     p.standardInput = try FileHandle(forReadingFrom: scriptURL)
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     p.standardOutput = out
     p.standardError = err
     try p.run()

@@ -129,7 +129,8 @@ final class CheckEndToEndTests: XCTestCase {
   func testMarkdownSummary() throws {
     let dir = try TallyProcess.directory(["data/orders.csv": orders, "kpis/main.kpi": definitions])
     let r = try TallyProcess.run(["check", "kpis", "--format", "markdown"], in: dir)
-    XCTAssertTrue(r.stdout.contains("| ✅ | `dispute_rate` | 40.00% | <= 50.00% |  | Share of paid orders with an intervention. |"), r.stdout)
+    XCTAssertTrue(
+      r.stdout.contains("| ✅ | `dispute_rate` | 40.00% | <= 50.00% |  | Share of paid orders with an intervention. |"), r.stdout)
     XCTAssertTrue(r.stdout.contains("| ❌ | `revenue` | 160 | > 1000 |"), r.stdout)
     XCTAssertTrue(r.stdout.contains("| ❌ | `count(orders) = 7` | kpis/main.kpi:23 |"), r.stdout)
   }

@@ -193,7 +193,8 @@ final class EvalEndToEndTests: XCTestCase {
     XCTAssertTrue(Self.same(obj["value"], 5.0 / 6.0), "\(obj)")
     let table = try tally(["eval", "paid_share", "--file", kpi], cwd: elsewhere)
     XCTAssertEqual(table.stdout, "83.33%\n")
-    let formula = try tally(["eval", "paid_share * 6 - count(orders where status = \"paid\")", "--file", kpi, "--format", "json"], cwd: elsewhere)
+    let formula = try tally(
+      ["eval", "paid_share * 6 - count(orders where status = \"paid\")", "--file", kpi, "--format", "json"], cwd: elsewhere)
     XCTAssertTrue(formula.stdout.contains("\"value\": 0"), formula.stdout + formula.stderr)
     let unknown = try tally(["eval", "paid_shar", "--file", kpi], cwd: elsewhere)
     XCTAssertEqual(unknown.code, 2)
@@ -250,33 +251,45 @@ final class EvalEndToEndTests: XCTestCase {
   func testFormulaErrors() throws {
     let data = ["--data", "orders=\(ordersPath)"]
     let cases: [(String, String)] = [
-      ("sum(amont)", """
+      (
+        "sum(amont)",
+        """
         <expr>:1:5: error: unknown column 'amont' in any dataset
         1 | sum(amont)
           |     ^~~~~
         note: did you mean 'amount'?
 
-        """),
-      ("count(orders where intervend)", """
+        """
+      ),
+      (
+        "count(orders where intervend)",
+        """
         <expr>:1:20: error: unknown column 'intervend' in 'orders'
         1 | count(orders where intervend)
           |                    ^~~~~~~~~
         note: did you mean 'intervened'?
 
-        """),
-      ("count(orders) over 7d - 1", """
+        """
+      ),
+      (
+        "count(orders) over 7d - 1",
+        """
         <expr>:1:23: error: a clause ('over', 'offset', 'by', 'at') ends an expression; put the clause and what it applies to in parentheses
         1 | count(orders) over 7d - 1
           |                       ^
         note: for example: (count(x) over 7d) - 1
 
-        """),
-      ("sum(status)", """
+        """
+      ),
+      (
+        "sum(status)",
+        """
         <expr>:1:5: error: the argument of 'sum' must be a number or a duration, not a string
         1 | sum(status)
           |     ^~~~~~
 
-        """),
+        """
+      ),
     ]
     for (formula, want) in cases {
       let r = try tally(["eval", formula] + data)
