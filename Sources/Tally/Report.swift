@@ -39,6 +39,12 @@ public enum Report {
     return "\(b.op.rawValue) \(Render.display(b.value, format: format, zone: zone))"
   }
 
+  /// The first line of a description, shortened for a table cell.
+  static func summary(_ d: String?) -> String {
+    guard let line = d?.split(separator: "\n").first else { return "" }
+    return line.count > 60 ? line.prefix(59) + "…" : String(line)
+  }
+
   /// Groups listed under a grouped metric in the table.
   static let maxGroups = 12
 
@@ -72,27 +78,27 @@ public enum Report {
         let warn = showBound(m.warn, format: m.format, zone: zone)
         switch m.value {
         case .scalar(let v):
-          rows.append([mark(m.status), m.name, Render.display(v, format: m.format, zone: zone), target, warn])
+          rows.append([mark(m.status), m.name, Render.display(v, format: m.format, zone: zone), target, warn, summary(m.description)])
           statuses.append(m.status)
         case .grouped(let g):
-          rows.append([mark(m.status), m.name, "by \(g.keyNames.joined(separator: ", "))", target, warn])
+          rows.append([mark(m.status), m.name, "by \(g.keyNames.joined(separator: ", "))", target, warn, summary(m.description)])
           statuses.append(m.status)
           let groups = g.sortedRows
           for row in groups.prefix(maxGroups) {
             let st = Session.status(row.value, target: m.target, warn: m.warn)
             let key = row.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: " / ")
             rows.append([
-              st == .none ? "" : "  " + mark(st).prefix(1), "  " + key, Render.display(row.value, format: m.format, zone: zone), "", "",
+              st == .none ? "" : "  " + mark(st).prefix(1), "  " + key, Render.display(row.value, format: m.format, zone: zone), "", "", "",
             ])
             statuses.append(st)
           }
           if groups.count > maxGroups {
-            rows.append(["", "  … \(groups.count - maxGroups) more groups", "", "", ""])
+            rows.append(["", "  … \(groups.count - maxGroups) more groups", "", "", "", ""])
             statuses.append(.none)
           }
         }
       }
-      let text = Render.alignedTable(header: ["status", "metric", "value", "target", "warn"], rows: rows, rightAlign: [2])
+      let text = Render.alignedTable(header: ["status", "metric", "value", "target", "warn", "description"], rows: rows, rightAlign: [2])
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
       for (i, line) in lines.enumerated() where !line.isEmpty {
         out += i >= 2 ? paint(String(line), statuses[i - 2]) + "\n" : String(line) + "\n"
