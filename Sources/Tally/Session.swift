@@ -220,8 +220,19 @@ public final class Session {
       probe.sites = sites
       try probe.define(sources)
     }
-    // All or nothing: a failed definition leaves the session as it was.
+    try atomically(statements)
+    return statements.map(\.0)
+  }
+
+  /// Adds statements' definitions and checks them, all or nothing: when any fails, the
+  /// session is left as it was and every diagnostic is thrown.
+  public func defineChecked(_ statements: [(Statement, String?)]) throws {
+    try atomically(statements)
+  }
+
+  private func atomically(_ statements: [(Statement, String?)]) throws {
     let saved = (catalog, datasets, metrics, asserts, tests, loads, sites)
+    var diagnostics: [Diagnostic] = []
     for (st, base) in statements {
       do {
         try define(st, baseDirectory: base)
@@ -235,7 +246,6 @@ public final class Session {
       cachedExecutor = nil
       throw TallyError(diagnostics)
     }
-    return statements.map(\.0)
   }
 
   /// Reads `.kpi` files and adds their definitions as one namespace.

@@ -267,20 +267,11 @@ public final class ReplSession {
     }
   }
 
-  /// Defines a `let` or `metric`, checking it first so that a broken definition never
-  /// replaces a working one.
+  /// Defines a `let` or `metric`; a broken definition never replaces a working one.
   private func define(_ st: Statement, amending: Bool) throws -> String {
     guard let name = st.definedName else { return "" }
     let replacing = session.isDefined(name)
-    var problems = session.validate([st])
-    if case .view(_, let base, let filter, _) = st.kind { problems += checkView(st, base: base, filter: filter) }
-    if !problems.isEmpty { throw TallyError(problems) }
-    try session.define(st, baseDirectory: baseDirectory)
-    let after = session.validate([st])
-    if !after.isEmpty {
-      if let previous = definitions[name] { try? session.define(previous.statement, baseDirectory: previous.baseDirectory) }
-      throw TallyError(after)
-    }
+    try session.defineChecked([(st, baseDirectory)])
     definitions[name] = (st, baseDirectory)
     let verb = amending ? "updated" : replacing ? "replaced" : "defined"
     if session.catalog.views[name] != nil { return "\(verb) view '\(name)'" }
@@ -298,18 +289,6 @@ public final class ReplSession {
       }
     }
     return line
-  }
-
-  /// A view's filter checked as `count(BASE where FILTER)`, before the view exists.
-  private func checkView(_ st: Statement, base: String, filter: Expr?) -> [Diagnostic] {
-    var baseRange = st.nameRange
-    let tokens = Lexer.lex(st.source).tokens
-    if let eq = tokens.firstIndex(where: { $0.kind == .punct("=") }), eq + 1 < tokens.count { baseRange = tokens[eq + 1].range }
-    let probe = Expr(.call("count", [Expr(.name(base), baseRange)], filter: filter), st.range)
-    if case .failure(let e) = Checker.check(probe, in: st.source, catalog: session.catalog, zone: session.zone) {
-      return e.diagnostics
-    }
-    return []
   }
 
   // MARK: Rendering
