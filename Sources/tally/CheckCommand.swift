@@ -24,7 +24,9 @@ enum DefinitionFiles {
       }
       files += found.sorted()
     }
-    return files
+    // A file named twice (directly and through its directory) is read once.
+    var seen = Set<String>()
+    return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
   }
 }
 
