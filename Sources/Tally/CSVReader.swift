@@ -11,8 +11,8 @@ public enum DataLoader {
   public static func load(name: String, path: String, zone: Zone) throws -> Dataset {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-      let dir = (path as NSString).deletingLastPathComponent
-      let base = (path as NSString).lastPathComponent
+      let dir = Paths.directory(of: path)
+      let base = Paths.lastComponent(of: path)
       let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
       throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: suggestion(base, in: siblings)))
     }

@@ -255,7 +255,7 @@ public final class Session {
     var diagnostics: [Diagnostic] = []
     for path in paths {
       do {
-        sources.append((try Session.readSource(path), (path as NSString).deletingLastPathComponent))
+        sources.append((try Session.readSource(path), Paths.directory(of: path)))
       } catch let e as TallyError {
         diagnostics += e.diagnostics
       }

@@ -68,3 +68,23 @@ public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
   /// `start..<end`, for dumps and tests.
   public var description: String { "\(start)..<\(end)" }
 }
+
+/// Path pieces by plain string rules (Foundation's `NSString` path methods trap on
+/// one-character paths on Linux).
+public enum Paths {
+  /// The directory part of a path: "" for a bare file name, "/" for a file at the root.
+  public static func directory(of path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1, p.hasSuffix("/") { p.removeLast() }
+    guard let slash = p.lastIndex(of: "/") else { return "" }
+    return slash == p.startIndex ? "/" : String(p[..<slash])
+  }
+
+  /// The last component of a path: the file name.
+  public static func lastComponent(of path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1, p.hasSuffix("/") { p.removeLast() }
+    guard let slash = p.lastIndex(of: "/") else { return String(p) }
+    return String(p[p.index(after: slash)...])
+  }
+}

@@ -174,7 +174,7 @@ extension ReplSession {
 
   /// `data/orders.csv.gz` → `orders`; characters a name cannot hold become `_`.
   static func datasetName(for path: String) -> String {
-    var base = (path as NSString).lastPathComponent
+    var base = Paths.lastComponent(of: path)
     if base.lowercased().hasSuffix(".gz") { base.removeLast(3) }
     base = (base as NSString).deletingPathExtension
     var name = String(base.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
@@ -217,7 +217,7 @@ extension ReplSession {
       out.error(Diagnostic(.error, "invalid UTF-8", at: .file(path, line: nil, column: nil)).rendered(color: color))
       return out
     }
-    let directory = (full as NSString).deletingLastPathComponent
+    let directory = Paths.directory(of: full)
     let parsed = Parser.parse(Source(name: path, text: text))
     var problems = parsed.diagnostics
     if problems.isEmpty {

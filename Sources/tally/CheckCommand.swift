@@ -119,7 +119,7 @@ struct TestCommand: ParsableCommand {
     let zone = try SessionOptions.parse(["--tz", tz]).zone()
     var sources: [(source: Source, baseDirectory: String?)] = []
     for f in try DefinitionFiles.collect(paths) {
-      sources.append((try Session.readSource(f), (f as NSString).deletingLastPathComponent))
+      sources.append((try Session.readSource(f), Paths.directory(of: f)))
     }
     // Definition errors stop everything, as in `check`.
     let probe = Session(zone: zone)
