@@ -77,7 +77,10 @@ public struct Checker {
     var windowed = false
     var inlining: [String] = []
     var source: Source
+    var depth = 0
   }
+
+  private var tooDeep = false
 
   /// A checker over a catalog's names, reading time literals in `zone`.
   public init(catalog: Catalog, zone: Zone) {
@@ -172,7 +175,19 @@ public struct Checker {
 
   // MARK: Expressions
 
-  private mutating func check(_ e: Expr, _ ctx: Context) -> Node? {
+  /// The deepest checked tree, `let`s and metrics inlined, before a formula is refused.
+  static let maxDepth = 256
+
+  private mutating func check(_ e: Expr, _ ctx0: Context) -> Node? {
+    var ctx = ctx0
+    ctx.depth += 1
+    if ctx.depth > Checker.maxDepth {
+      if !tooDeep {
+        error("definitions nest more than \(Checker.maxDepth) operators deep once 'let's and metrics are put in place", ctx, e.range)
+        tooDeep = true
+      }
+      return nil
+    }
     switch e.kind {
     case .literal(let l): return literal(l, e.range, ctx)
     case .name(let n): return name(n, e.range, ctx)

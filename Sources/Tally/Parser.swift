@@ -17,6 +17,12 @@ public struct Parser {
   private let tokens: [Token]
   private let docLines: [Int: String]
   private var pos = 0
+  /// How deep the recursive descent is, to refuse formulas that would exhaust the stack.
+  private var depth = 0
+  /// The deepest nesting of brackets, `not` and unary minus accepted.
+  static let maxNesting = 48
+  /// The deepest tree of operators and clauses accepted.
+  static let maxTreeDepth = 128
   private var diagnostics: [Diagnostic]
 
   struct Failure: Error {}
@@ -60,6 +66,7 @@ public struct Parser {
     var p = Parser(Lexer.lex(source), source)
     do {
       let e = try p.expression()
+      try p.checkDepth(e)
       while p.at(.newline) { p.pos += 1 }
       if !p.at(.eof) {
         p.fail(Message.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range)
@@ -142,8 +149,45 @@ public struct Parser {
 
   // MARK: Statements
 
+  private mutating func nest() throws {
+    depth += 1
+    if depth - 1 > Parser.maxNesting {
+      throw failure("the formula nests brackets, 'not' or '-' more than \(Parser.maxNesting) deep; name parts of it with 'let'", peek.range)
+    }
+  }
+
+  /// Refuses a tree deeper than `maxTreeDepth` (long operator chains), measured without recursion.
+  private mutating func checkDepth(_ e: Expr) throws {
+    var stack: [(Expr, Int)] = [(e, 1)]
+    while let (x, d) = stack.popLast() {
+      if d > Parser.maxTreeDepth {
+        throw failure("the formula is more than \(Parser.maxTreeDepth) operators deep; name parts of it with 'let'", e.range)
+      }
+      switch x.kind {
+      case .literal, .name, .member: break
+      case .negate(let a), .not(let a), .isNull(let a, _), .over(let a, _), .offset(let a, _), .at(let a, _), .by(let a, _):
+        stack.append((a, d + 1))
+      case .binary(_, let a, let b): stack += [(a, d + 1), (b, d + 1)]
+      case .inList(let a, let l, _): stack += [(a, d + 1)] + l.map { ($0, d + 1) }
+      case .call(_, let args, let f): stack += args.map { ($0, d + 1) } + (f.map { [($0, d + 1)] } ?? [])
+      }
+    }
+  }
+
   /// statement -> dataset | let | metric | assert | test | expression
   private mutating func statement() throws -> Statement {
+    let st = try statementBody()
+    switch st.kind {
+    case .view(_, _, let f?, _): try checkDepth(f)
+    case .value(_, let e), .assert(let e), .expr(let e): try checkDepth(e)
+    case .metric(let m): try checkDepth(m.expr)
+    case .test(let t): for x in t.expectations { try checkDepth(x.actual) }
+    default: break
+    }
+    return st
+  }
+
+  private mutating func statementBody() throws -> Statement {
     let first = peek
     let next = peekAt(1)
     let isNameToken: (Token) -> Bool = {
@@ -313,6 +357,8 @@ public struct Parser {
 
   /// expression -> or { 'over' WINDOW | 'offset' DURATION | 'at' TIME | 'by' KEY {',' KEY} }
   mutating func expression() throws -> Expr {
+    try nest()
+    defer { depth -= 1 }
     var e = try orExpr()
     var window: (Window, SourceRange)?
     var offsets: [(DurationLiteral, SourceRange)] = []
@@ -406,6 +452,8 @@ public struct Parser {
   /// not -> 'not' not | comparison
   private mutating func notExpr() throws -> Expr {
     if atWord("not") {
+      try nest()
+      defer { depth -= 1 }
       let kw = advance()
       let e = try notExpr()
       return Expr(.not(e), kw.range.union(e.range))
@@ -478,6 +526,8 @@ public struct Parser {
   /// unary -> '-' unary | postfix
   private mutating func unary() throws -> Expr {
     if atPunct("-") {
+      try nest()
+      defer { depth -= 1 }
       let t = advance()
       let e = try unary()
       switch e.kind {
@@ -488,7 +538,7 @@ public struct Parser {
       }
     }
     if atPunct("+") {
-      _ = advance()
+      while atPunct("+") { _ = advance() }
       return try unary()
     }
     return try postfix()

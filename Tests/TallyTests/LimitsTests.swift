@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+
+@testable import Tally
+
+/// Inputs built to exhaust the stack or trip Foundation get a located error, never a crash.
+final class LimitsTests: XCTestCase {
+  func message(_ formula: String) -> String? {
+    do {
+      _ = try Session().evaluate(formula)
+      return nil
+    } catch let e as TallyError {
+      return e.diagnostics.first?.message
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  func testDeepFormulasAreRefused() {
+    let nested = "the formula nests brackets, 'not' or '-' more than 48 deep; name parts of it with 'let'"
+    let long = "the formula is more than 128 operators deep; name parts of it with 'let'"
+    XCTAssertEqual(message(String(repeating: "(", count: 400) + "1" + String(repeating: ")", count: 400)), nested)
+    XCTAssertEqual(message(String(repeating: "not ", count: 1000) + "true"), nested)
+    XCTAssertEqual(message(String(repeating: "-", count: 10000) + "1"), nested)
+    XCTAssertEqual(message(Array(repeating: "1", count: 1000).joined(separator: " + ")), long)
+    XCTAssertEqual(message(Array(repeating: "true", count: 1000).joined(separator: " and ")), long)
+    XCTAssertEqual(message("1" + String(repeating: " offset 1d", count: 2000)), long)
+    // Just inside the limits, the formulas evaluate.
+    XCTAssertNil(message(String(repeating: "(", count: 48) + "1" + String(repeating: ")", count: 48)))
+    XCTAssertNil(message(Array(repeating: "1", count: 128).joined(separator: " + ")))
+    XCTAssertNil(message(String(repeating: "+", count: 100_000) + "1"))
+  }
+
+  func testLetChainsDeeperThanTheCheckerAllowsAreRefused() {
+    let lines = ["let v0 = 1"] + (1..<300).map { "let v\($0) = v\($0 - 1) + 1" } + ["metric m = v299"]
+    let s = Session()
+    XCTAssertThrowsError(try s.define(Source(name: "deep.kpi", text: lines.joined(separator: "\n")))) { error in
+      XCTAssertTrue((error as? TallyError)?.diagnostics.first?.message.hasPrefix("definitions nest more than 256 operators deep") ?? false)
+    }
+    let ok = ["let v0 = 1"] + (1..<100).map { "let v\($0) = v\($0 - 1) + 1" } + ["metric m = v99"]
+    let t = Session()
+    XCTAssertNoThrow(try t.define(Source(name: "ok.kpi", text: ok.joined(separator: "\n"))))
+    XCTAssertEqual(try t.evaluate("m").value.scalarValue, .int(100))
+  }
+
+  func testShortPathsOfMissingFiles() {
+    for path in ["a", "q/", "/", ""] {
+      XCTAssertThrowsError(try DataLoader.load(name: "x", path: path, zone: .utc), path)
+    }
+    XCTAssertEqual(Paths.directory(of: "a"), "")
+    XCTAssertEqual(Paths.directory(of: "q/"), "")
+    XCTAssertEqual(Paths.directory(of: "/a"), "/")
+    XCTAssertEqual(Paths.directory(of: "x/y/z.csv"), "x/y")
+    XCTAssertEqual(Paths.lastComponent(of: "x/y/z.csv"), "z.csv")
+  }
+}
+
+extension MetricValue {
+  var scalarValue: Value? {
+    if case .scalar(let v) = self { return v }
+    return nil
+  }
+}
