@@ -71,7 +71,8 @@ public enum Instant: Hashable, Sendable {
     switch self {
     case .instant(let t): return zone.instant(t)
     case .day(let t):
-      let end = zone.add(DurationLiteral(days: 1), to: zone.instant(t))
+      // The start of the next day, even when a DST change skips its midnight.
+      let end = zone.fromLocal((daysFromCivil(t.year, t.month, t.day) + 1) * Micros.day)
       return Time.inRange(end) ? end : Time.max
     }
   }

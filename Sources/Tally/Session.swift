@@ -391,7 +391,7 @@ public final class Session {
       }
     }
     let anchor = latest ?? Int64(Date().timeIntervalSince1970 * 1e6)
-    let end = zone.add(DurationLiteral(days: 1), to: zone.periodStart(.day, anchor))
+    let end = zone.fromLocal((zone.localDay(anchor).day + 1) * Micros.day)
     return Time.inRange(end) ? end : Time.max
   }
 
