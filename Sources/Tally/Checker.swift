@@ -78,6 +78,24 @@ public struct Checker {
     var inlining: [String] = []
     var source: Source
     var depth = 0
+    /// Where the `by` in force was written, to point at its keys.
+    var groupingSite: (Source, SourceRange)? = nil
+  }
+
+  /// The type of each `by` key column seen so far in the `by` being checked, and its dataset.
+  private var groupKeyTypes: [String: (ValueType, String)] = [:]
+
+  /// An error at a `by` key as written (found in the `by` clause's text), else at `fallback`.
+  private mutating func errorAtKey(_ key: String, _ message: String, _ ctx: Context, fallback: SourceRange, notes: [String] = []) {
+    if let (src, range) = ctx.groupingSite {
+      let text = src.slice(range.start..<range.end)
+      if let by = text.range(of: " by ", options: .backwards), let k = text.range(of: key, range: by.upperBound..<text.endIndex) {
+        let start = range.start + text.utf8.distance(from: text.startIndex, to: k.lowerBound)
+        diagnostics.append(.error(message, src, SourceRange(start, start + key.utf8.count), notes: notes))
+        return
+      }
+    }
+    error(message, ctx, fallback, notes: notes)
   }
 
   private var tooDeep = false
@@ -176,7 +194,7 @@ public struct Checker {
   // MARK: Expressions
 
   /// The deepest checked tree, `let`s and metrics inlined, before a formula is refused.
-  static let maxDepth = 256
+  static let maxDepth = 160
 
   private mutating func check(_ e: Expr, _ ctx0: Context) -> Node? {
     var ctx = ctx0
@@ -282,6 +300,8 @@ public struct Checker {
       }
       var inner = ctx
       inner.grouping = keys
+      inner.groupingSite = (ctx.source, e.range)
+      groupKeyTypes = [:]
       guard let n = check(x, inner) else { return nil }
       return Node(.by(n, keys), n.type, e.range)
     }
@@ -483,10 +503,15 @@ public struct Checker {
       for k in keys {
         switch k {
         case .column(let c):
-          if schema.type(of: c) == nil {
-            error(Message.byColumnMissing(c, rel.name), ctx, r, notes: suggestion(c, in: schema.columns.map(\.name)))
+          guard let t = schema.type(of: c) else {
+            errorAtKey(c, Message.byColumnMissing(c, rel.name), ctx, fallback: r, notes: suggestion(c, in: schema.columns.map(\.name)))
             return nil
           }
+          if let (t0, d0) = groupKeyTypes[c], !(t0 == t || (t0.isNumeric && t.isNumeric) || t0 == .null || t == .null) {
+            errorAtKey(c, Message.byKeyTypes(c, t0.description, d0, t.description, rel.name), ctx, fallback: r)
+            return nil
+          }
+          groupKeyTypes[c] = (t, rel.name)
         case .grain(let p):
           if rel.timeColumn == nil {
             error(Message.noTimeColumn(rel.name), ctx, r, notes: ["'by \(p.rawValue)' groups rows by their time column"])

@@ -205,6 +205,9 @@ enum Message {
     "column '\(c)' of '\(d)' is \(t), not a time, so it cannot be the time column"
   }
   static func byColumnMissing(_ c: String, _ d: String) -> String { "'by \(c)': dataset '\(d)' has no column '\(c)'" }
+  static func byKeyTypes(_ c: String, _ t0: String, _ d0: String, _ t1: String, _ d1: String) -> String {
+    "'by \(c)': '\(c)' is \(t0) in '\(d0)' but \(t1) in '\(d1)', so their groups cannot meet"
+  }
   static let nestedBy = "'by' inside another 'by' is not supported; group the whole expression once"
   static func duplicateName(_ n: String) -> String { "'\(n)' is defined twice" }
   static func previousDefinition(_ n: String, _ at: String) -> String { "'\(n)' was first defined at \(at)" }

@@ -283,7 +283,9 @@ public final class Executor {
       } else {
         var map: [Value: Int32] = [:]
         for i in 0..<n {
-          let val = v.value(at: i)
+          var val = v.value(at: i)
+          // Numbers meet ints on the key: 1.0 and 1 are one group (and -0.0 is 0).
+          if case .number(let x) = val, x == x.rounded(), abs(x) < 9e15 { val = .int(Int64(x)) }
           if let g = map[val] {
             ids[i] = g
           } else {
@@ -299,6 +301,7 @@ public final class Executor {
         throw TallyError(Diagnostic(.error, Message.noTimeColumn(ds.name)))
       }
       var map: [Int64: Int32] = [:]
+      var byLabel: [String: Int32] = [:]
       var nullId: Int32 = -1
       var lastStart: Int64 = .min
       var lastEnd: Int64 = .min
@@ -322,9 +325,16 @@ public final class Executor {
         if let g = map[start] {
           id = g
         } else {
-          id = Int32(keys.count)
+          // Groups are labels: the two repeated hours of a DST fall-back share one.
+          let label = zone.label(p, t)
+          if let g = byLabel[label] {
+            id = g
+          } else {
+            id = Int32(keys.count)
+            byLabel[label] = id
+            keys.append([.string(label)])
+          }
           map[start] = id
-          keys.append([.string(zone.label(p, t))])
         }
         lastStart = start
         lastEnd = start + Micros.hour  // every period lasts at least an hour

@@ -14,9 +14,24 @@ struct TallyCommand: ParsableCommand {
   )
 
   static func main() {
+    let arguments = CommandLine.arguments.dropFirst()
+    // The REPL's line editor belongs on the main thread.
+    if arguments.isEmpty || arguments.first == "repl" { return run() }
+    // Deep (but accepted) formulas recurse; give them a large stack rather than the main thread's.
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      run()
+      done.signal()
+    }
+    thread.stackSize = 256 << 20
+    thread.start()
+    done.wait()
+  }
+
+  private static func run() {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.isEmpty {
-      if isatty(STDIN_FILENO) != 0 { arguments = ["repl"] } else { arguments = ["repl"] }
+      arguments = ["repl"]
     }
     // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
     // space keeps the parser from reading it as one; EvalCommand drops that space again.

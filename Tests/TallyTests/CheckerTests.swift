@@ -202,9 +202,9 @@ final class CheckerTests: XCTestCase {
       (
         "count(orders) / count(refunds) by status",
         """
-        <expr>:1:17: error: 'by status': dataset 'refunds' has no column 'status'
+        <expr>:1:35: error: 'by status': dataset 'refunds' has no column 'status'
         1 | count(orders) / count(refunds) by status
-          |                 ^~~~~~~~~~~~~~
+          |                                   ^~~~~~
 
         """
       ),
