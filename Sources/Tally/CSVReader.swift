@@ -52,7 +52,7 @@ public enum DataLoader {
     }
     if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return nil }
     let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
-    guard bytes.contains(10) else { return nil }
+    guard bytes.contains(10) || bytes.contains(13) else { return nil }
     let reader = CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: .utc)
     return bytes.withUnsafeBufferPointer { p -> [String]? in
       var start = 0
@@ -283,8 +283,8 @@ struct CSVReader {
           line += 1
           continue
         }
-        if p[i] == 13, i + 1 < n, p[i + 1] == 10 {
-          i += 2
+        if p[i] == 13 {  // CRLF, or a lone CR (classic Mac line ends)
+          i += i + 1 < n && p[i + 1] == 10 ? 2 : 1
           line += 1
           continue
         }
@@ -309,7 +309,7 @@ struct CSVReader {
               i += 1
               break
             }
-            if c == 10 { line += 1 }
+            if c == 10 || (c == 13 && (i + 1 == n || p[i + 1] != 10)) { line += 1 }
             i += 1
           }
           if fe < 0 {
@@ -318,7 +318,7 @@ struct CSVReader {
                 Message.unterminatedQuote, file: path, line: quoteLine, column: col + 1,
                 notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
           }
-          if i < n, p[i] != d, p[i] != 10, !(p[i] == 13 && (i + 1 == n || p[i + 1] == 10)) {
+          if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
             throw TallyError(
               .dataError(
                 "unexpected text after the closing quote of field \(col + 1)", file: path, line: line,
@@ -342,7 +342,7 @@ struct CSVReader {
           while i < n {
             let c = p[i]
             if c == d || c == 10 { break }
-            if c == 13, i + 1 == n || p[i + 1] == 10 { break }
+            if c == 13 { break }
             i += 1
           }
           if columns == nil || col < columns! { sink.field(col, p, fs, i, escaped: false) }

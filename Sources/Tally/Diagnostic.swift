@@ -208,6 +208,8 @@ enum Message {
   static func byKeyTypes(_ c: String, _ t0: String, _ d0: String, _ t1: String, _ d1: String) -> String {
     "'by \(c)': '\(c)' is \(t0) in '\(d0)' but \(t1) in '\(d1)', so their groups cannot meet"
   }
+  static let bareFormulaInFile =
+    "a formula on its own does nothing in a definition file; make it a 'metric NAME = ...', a 'let' or an 'assert'"
   static let nestedBy = "'by' inside another 'by' is not supported; group the whole expression once"
   static func duplicateName(_ n: String) -> String { "'\(n)' is defined twice" }
   static func previousDefinition(_ n: String, _ at: String) -> String { "'\(n)' was first defined at \(at)" }

@@ -271,8 +271,7 @@ public struct Lexer {
         k = j + 1
         continue
       }
-      if scalars[j] == "#" && !indented { return false }
-      if scalars[j] == "#" {  // an indented comment line: look past it
+      if scalars[j] == "#" {  // a comment line: look past it
         while j < scalars.count, scalars[j] != "\n" { j += 1 }
         k = j + 1
         continue

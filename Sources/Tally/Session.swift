@@ -183,13 +183,19 @@ public final class Session {
   /// report every error they find: parse all (and find names defined twice) before any data
   /// is read; then load the declared datasets; then check every formula.
   @discardableResult
-  public func define(_ sources: [(source: Source, baseDirectory: String?)]) throws -> [Statement] {
+  /// With `formulas: false` (definition files), a bare formula is an error: it would do nothing.
+  public func define(_ sources: [(source: Source, baseDirectory: String?)], formulas: Bool = true) throws -> [Statement] {
     var diagnostics: [Diagnostic] = []
     var statements: [(Statement, String?)] = []
     for (source, base) in sources {
       let parsed = Parser.parse(source)
       diagnostics += parsed.diagnostics
       statements += parsed.statements.map { ($0, base) }
+    }
+    if !formulas {
+      for (st, _) in statements {
+        if case .expr = st.kind { diagnostics.append(.error(Message.bareFormulaInFile, st.source, st.range)) }
+      }
     }
     if !allowsRedefinition {
       var seen: [String: DefinitionSite] = sites
@@ -218,7 +224,7 @@ public final class Session {
       probe.datasetOverrides = datasetOverrides
       probe.catalog = catalog
       probe.sites = sites
-      try probe.define(sources)
+      try probe.define(sources, formulas: formulas)
     }
     try atomically(statements)
     return statements.map(\.0)
@@ -261,7 +267,7 @@ public final class Session {
       }
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
-    return try define(sources)
+    return try define(sources, formulas: false)
   }
 
   /// Reads a definition file as a source.

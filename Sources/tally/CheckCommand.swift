@@ -125,7 +125,7 @@ struct TestCommand: ParsableCommand {
     let probe = Session(zone: zone)
     let cache = DatasetCache()
     probe.cache = cache
-    _ = try probe.define(sources)
+    _ = try probe.define(sources, formulas: false)
     let results = TestRunner.run(sources, zone: zone, cache: cache)
     if format == .junit {
       FileHandle.standardOutput.write(Data(Report.junit(results).utf8))
