@@ -284,6 +284,8 @@ public struct Parser {
     while case .identifier(let w) = peek.kind {
       let t = advance()
       switch w {
+      case "format" where m.format != nil, "target" where m.target != nil, "warn" where m.warn != nil:
+        throw failure(Message.duplicateClause(w), t.range)
       case "format":
         let (f, fr) = try name("a format")
         guard let vf = ValueFormat(rawValue: f) else {

@@ -276,7 +276,11 @@ public final class Session {
       throw TallyError(.dataError(Message.fileNotFound(path), file: path))
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw TallyError(.dataError(Message.badUTF8, file: path))
+      let bytes = [UInt8](data)
+      let bad = bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? 0
+      let line = bytes[..<bad].filter { $0 == 10 }.count + 1
+      let column = bad - (bytes[..<bad].lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
+      throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: column, notes: ["save the file as UTF-8"]))
     }
     return Source(name: path, text: text)
   }
@@ -428,7 +432,17 @@ public final class Session {
   public func evaluate(_ expr: Expr, in source: Source) throws -> Evaluation {
     let node = try Checker.check(expr, in: source, catalog: catalog, zone: zone).get()
     let asOf = resolvedAsOf
-    let value = try executor.evaluate(node, asOf: asOf)
+    let value: MetricValue
+    do {
+      value = try executor.evaluate(node, asOf: asOf)
+    } catch var e as TallyError {
+      // Errors found while computing (an integer overflow) point at the formula.
+      e.diagnostics = e.diagnostics.map { d in
+        guard case .none = d.location else { return d }
+        return Diagnostic(d.severity, d.message, at: .source(source, expr.range), notes: d.notes)
+      }
+      throw e
+    }
     var format: ValueFormat?
     if case .name(let n) = expr.kind { format = catalog.values[n]?.metric?.format }
     return Evaluation(asOf: asOf, value: value, type: node.type, format: format)

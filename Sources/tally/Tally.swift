@@ -36,11 +36,15 @@ struct TallyCommand: ParsableCommand {
     // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
     // space keeps the parser from reading it as one; EvalCommand drops that space again.
     if let i = arguments.firstIndex(where: { $0 == "eval" }) {
-      for k in (i + 1)..<arguments.count {
+      var k = i + 1
+      while k < arguments.count {
         let a = arguments[k]
-        if a.hasPrefix("-"), let second = a.dropFirst().first, !second.isLetter, second != "-" {
-          arguments[k] = " " + a
+        if ["--data", "--file", "--as-of", "--tz", "--format"].contains(a) {
+          k += 2
+          continue
         }
+        if a.hasPrefix("-"), !a.hasPrefix("--"), a != "-h", a.count > 1 { arguments[k] = " " + a }
+        k += 1
       }
     }
     do {
@@ -83,7 +87,7 @@ struct SessionOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A data file as a dataset: NAME=PATH, or NAME=PATH,time=COL.", valueName: "NAME=PATH[,time=COL]"))
   var data: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("A .kpi definition file to load (repeatable).", valueName: "F.kpi"))
+  @Option(name: .long, help: ArgumentHelp("A .kpi definition file, or a directory of them, to load (repeatable).", valueName: "F.kpi"))
   var file: [String] = []
 
   @Option(
@@ -103,7 +107,7 @@ struct SessionOptions: ParsableArguments {
       let (name, path, time) = try DataArgument.parse(d)
       try session.load(name: name, path: path, timeColumn: time)
     }
-    for f in file { try session.defineFile(f) }
+    if !file.isEmpty { try session.defineFiles(try DefinitionFiles.collect(file)) }
     return session
   }
 

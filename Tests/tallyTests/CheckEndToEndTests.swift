@@ -170,6 +170,25 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("'total' was first defined at k/a.kpi:2:8"), r.stderr)
   }
 
+  func testDefinitionFileMistakes() throws {
+    let dir = try TallyProcess.directory([
+      "a.kpi": "dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# a comment line does not end the clauses\n  target > 5\n  target > 1\ncount(orders) + 1\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.contains("a.kpi:5:3: error: 'target' is given twice for one expression"), r.stderr)
+    XCTAssertTrue(r.stderr.contains("a.kpi:6:1: error: a formula on its own does nothing in a definition file"), r.stderr)
+    try Data("metric a = 1\n\u{1}\n".utf8 + [0xFF, 0x0A]).write(to: dir.appendingPathComponent("b.kpi"))
+    let utf8 = try TallyProcess.run(["check", "b.kpi"], in: dir)
+    XCTAssertEqual(utf8.code, 2)
+    XCTAssertTrue(utf8.stderr.hasPrefix("b.kpi:3:1: error: invalid UTF-8"), utf8.stderr)
+    try Data("dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# note\n  target > 5\n".utf8).write(to: dir.appendingPathComponent("a.kpi"))
+    let json = try TallyProcess.run(["check", "a.kpi", "--format", "json"], in: dir)
+    XCTAssertEqual(json.code, 0, json.stderr)  // 6 orders: the target > 5 holds, and it was kept across the comment
+    XCTAssertTrue(json.stdout.contains("\"target\": {\"op\": \">\", \"value\": 5}"), json.stdout)
+  }
+
   func testCycleIsNamed() throws {
     let dir = try TallyProcess.directory([
       "a.kpi": "dataset orders from \"orders.csv\"\nlet x = y + 1\nlet y = x * 2\nmetric m = x\n",

@@ -237,12 +237,26 @@ final class EvalEndToEndTests: XCTestCase {
 
   // MARK: Errors
 
+  func testAnOverflowWhileComputingPointsAtTheFormula() throws {
+    let r = try tally(["eval", "9223372036854775807 + count(orders)", "--data", "orders=\(ordersPath)"])
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.hasPrefix("<expr>:1:1: error: integer overflow in '+'\n1 | 9223372036854775807 + count(orders)\n"), r.stderr)
+  }
+
+  func testFileMayBeADirectory() throws {
+    let r = try tally(["eval", "paid_share", "--file", dir.appendingPathComponent("defs").path, "--format", "json"])
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertTrue(r.stdout.contains("\"value\": "), r.stdout)
+  }
+
   func testFormulaStartingWithMinusIsAFormulaNotAnOption() throws {
     let r = try tally(["eval", "-1 + 2", "--format", "json"])
     XCTAssertEqual(r.code, 0, r.stderr)
     XCTAssertTrue(r.stdout.hasSuffix("\"value\": 1}\n"), r.stdout)
     // -2 h is -7200 s; an error in such a formula still points at the right column.
     XCTAssertTrue(try tally(["eval", "-2h", "--format", "json"]).stdout.contains("\"value\": -7200}"))
+    let negated = try tally(["eval", "-count(orders)", "--data", "orders=\(ordersPath)", "--format", "json"])
+    XCTAssertTrue(negated.stdout.hasSuffix("\"value\": -6}\n"), negated.stdout + negated.stderr)
     let bad = try tally(["eval", "-1 + nope"])
     XCTAssertEqual(bad.code, 2)
     XCTAssertTrue(bad.stderr.hasPrefix("<expr>:1:6: error: unknown name 'nope'"), bad.stderr)
