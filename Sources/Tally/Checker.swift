@@ -452,6 +452,7 @@ public struct Checker {
       return nil
     }
     var named = members.first?.0
+    // A view is its base dataset for naming columns: `count(paid where orders.vip)` reads `paid`.
     for (d, dr) in members.dropFirst() where d != named! {
       let a = catalog.views[named!]?.base ?? named!
       let b = catalog.views[d]?.base ?? d
@@ -462,9 +463,12 @@ public struct Checker {
       if catalog.views[d] != nil { named = d }
     }
     if named == nil {
-      // Infer the dataset from bare column names.
+      // Infer the dataset from bare column names; a name in one dataset only decides first.
       var chosen: (String, String)?  // dataset, column
-      for (n, nr) in bare {
+      let datasets = Array(catalog.datasets.values)
+      let unique = bare.filter { n in datasets.filter { $0.type(of: n.0) != nil }.count == 1 }
+      let rest = bare.filter { n in datasets.filter { $0.type(of: n.0) != nil }.count != 1 }
+      for (n, nr) in unique + rest {
         let owners = catalog.datasets.values.filter { $0.type(of: n) != nil }.map(\.name).sorted()
         if owners.isEmpty {
           if catalog.values[n] != nil { continue }
@@ -543,7 +547,9 @@ public struct Checker {
     }
     var param: Double?
     if f == .percentile {
-      guard let q = check(args[1], Context(source: ctx.source)), q.isConstant, case .literal(let v) = q.kind, let d = v.double else {
+      guard let q = check(args[1], Context(source: ctx.source)), q.isConstant,
+        case .scalar(let v)? = try? Executor(datasets: [:], zone: zone).evaluate(q, asOf: 0), let d = v.double
+      else {
         error("the percentile must be a constant number, as in 90%", ctx, args[1].range)
         return nil
       }

@@ -172,7 +172,8 @@ final class CheckEndToEndTests: XCTestCase {
 
   func testDefinitionFileMistakes() throws {
     let dir = try TallyProcess.directory([
-      "a.kpi": "dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# a comment line does not end the clauses\n  target > 5\n  target > 1\ncount(orders) + 1\n",
+      "a.kpi":
+        "dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# a comment line does not end the clauses\n  target > 5\n  target > 1\ncount(orders) + 1\n",
       "orders.csv": orders,
     ])
     let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
@@ -183,7 +184,8 @@ final class CheckEndToEndTests: XCTestCase {
     let utf8 = try TallyProcess.run(["check", "b.kpi"], in: dir)
     XCTAssertEqual(utf8.code, 2)
     XCTAssertTrue(utf8.stderr.hasPrefix("b.kpi:3:1: error: invalid UTF-8"), utf8.stderr)
-    try Data("dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# note\n  target > 5\n".utf8).write(to: dir.appendingPathComponent("a.kpi"))
+    try Data("dataset orders from \"orders.csv\"\nmetric a = count(orders)\n# note\n  target > 5\n".utf8).write(
+      to: dir.appendingPathComponent("a.kpi"))
     let json = try TallyProcess.run(["check", "a.kpi", "--format", "json"], in: dir)
     XCTAssertEqual(json.code, 0, json.stderr)  // 6 orders: the target > 5 holds, and it was kept across the comment
     XCTAssertTrue(json.stdout.contains("\"target\": {\"op\": \">\", \"value\": 5}"), json.stdout)
