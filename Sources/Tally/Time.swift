@@ -324,6 +324,7 @@ public final class Zone: @unchecked Sendable {
     }
     let sign = off < 0 ? "-" : "+"
     s += "\(sign)\(pad2(abs(off) / 3600)):\(pad2(abs(off) / 60 % 60))"
+    if off % 60 != 0 { s += ":\(pad2(abs(off) % 60))" }  // local mean time before 1901
     return s
   }
 }
