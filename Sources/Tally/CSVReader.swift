@@ -17,20 +17,21 @@ public enum DataLoader {
       throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: suggestion(base, in: siblings)))
     }
     if isDir.boolValue { throw TallyError(.dataError(Message.unreadable(path, "it is a directory"), file: path)) }
-    var bytes: [UInt8]
+    var data: Data  // the file, memory-mapped: parsed in place, never copied
     do {
-      bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
     } catch {
       throw TallyError(.dataError(Message.unreadable(path, error.localizedDescription), file: path))
     }
     var lower = path.lowercased()
     if lower.hasSuffix(".gz") {
-      bytes = try gunzip(bytes, file: path)
+      data = Data(try gunzip([UInt8](data), file: path))
       lower.removeLast(3)
     }
     if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") {
-      return try JSONLinesReader.read(name: name, path: path, bytes: bytes, zone: zone)
+      return try JSONLinesReader.read(name: name, path: path, bytes: [UInt8](data), zone: zone)
     }
+    let bytes = data
     let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
     return try CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: zone).read(name: name)
   }
@@ -53,7 +54,7 @@ public enum DataLoader {
     if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") { return nil }
     let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
     guard bytes.contains(10) || bytes.contains(13) else { return nil }
-    let reader = CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: .utc)
+    let reader = CSVReader(path: path, bytes: Data(bytes), delimiter: delimiter, zone: .utc)
     return bytes.withUnsafeBufferPointer { p -> [String]? in
       var start = 0
       if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
@@ -141,8 +142,8 @@ struct ColumnBuilder {
   var numbers: [Double] = []
   var bools: [Bool] = []
   var codes: [Int32] = []
-  var dictionary: [String] = []
-  var lookup: [ExactString: Int32] = [:]
+  var strings = ByteDictionary()
+  var dictionary: [String] { strings.strings }
   var valid: [Bool] = []
   var anyNull = false
 
@@ -177,21 +178,13 @@ struct ColumnBuilder {
     case .number: numbers.append(parseDouble(p, s, e) ?? 0)
     case .bool: bools.append(parseBool(p, s, e) ?? false)
     case .time: ints.append(trimmedTime(p, s, e).map { zone.instant($0) } ?? 0)
-    case .string, .null, .duration:
-      let str = String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
-      appendString(str)
+    case .string, .null, .duration: codes.append(strings.code(p, s, e))
     }
   }
 
   mutating func appendString(_ str: String) {
-    if let c = lookup[ExactString(str)] {
-      codes.append(c)
-    } else {
-      let c = Int32(dictionary.count)
-      dictionary.append(str)
-      lookup[ExactString(str)] = c
-      codes.append(c)
-    }
+    var s = str
+    s.withUTF8 { codes.append(strings.code($0, 0, $0.count)) }
   }
 
   /// Appends a boxed value (row-by-row evaluation, constants).
@@ -223,15 +216,68 @@ struct ColumnBuilder {
   }
 }
 
+/// Dictionary codes for strings, keyed by their UTF-8 bytes (so equal means the same code
+/// points, with no normalization); a Swift `String` is made once per distinct value.
+struct ByteDictionary {
+  private(set) var strings: [String] = []
+  private var arena: [UInt8] = []
+  private var starts: [Int] = [0]
+  private var hashes: [UInt64] = []
+  private var slots = [Int32](repeating: -1, count: 64)
+
+  @inline(__always) private static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+    for i in s..<e { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  /// The code of the string in `p[s..<e]`, adding it when new.
+  mutating func code(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+    let h = ByteDictionary.hash(p, s, e)
+    let mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let c = slots[i]
+      if c < 0 { break }
+      let k = Int(c)
+      if hashes[k] == h, starts[k + 1] - starts[k] == e - s,
+        arena.withUnsafeBufferPointer({ a in memcmp(a.baseAddress! + starts[k], p.baseAddress! + s, e - s) == 0 })
+      {
+        return c
+      }
+      i = (i + 1) & mask
+    }
+    let c = Int32(strings.count)
+    strings.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
+    arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[s..<e]))
+    starts.append(arena.count)
+    hashes.append(h)
+    slots[i] = c
+    if strings.count * 2 > slots.count { grow() }
+    return c
+  }
+
+  private mutating func grow() {
+    slots = [Int32](repeating: -1, count: slots.count * 2)
+    let mask = slots.count - 1
+    for (k, h) in hashes.enumerated() {
+      var i = Int(truncatingIfNeeded: h) & mask
+      while slots[i] >= 0 { i = (i + 1) & mask }
+      slots[i] = Int32(k)
+    }
+  }
+}
+
 /// RFC 4180 CSV (and TSV) over a byte buffer.
 struct CSVReader {
   let path: String
-  let bytes: [UInt8]
+  let bytes: Data
   let delimiter: UInt8
   let zone: Zone
 
   func read(name: String) throws -> Dataset {
-    try bytes.withUnsafeBufferPointer { p -> Dataset in
+    try bytes.withUnsafeBytes { raw -> Dataset in
+      let p = raw.bindMemory(to: UInt8.self)
       var start = 0
       if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
       if let bad = firstInvalidUTF8(p, from: start) {
@@ -410,6 +456,11 @@ func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? 
   var i = start
   let n = p.count
   while i < n {
+    // Eight ASCII bytes at a time.
+    if i + 8 <= n, UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+      i += 8
+      continue
+    }
     let c = p[i]
     if c < 0x80 {
       i += 1

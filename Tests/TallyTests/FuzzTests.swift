@@ -280,7 +280,7 @@ final class FuzzTests: XCTestCase {
         let ds: Dataset
         switch kind {
         case "jsonl": ds = try JSONLinesReader.read(name: "d", path: "fuzz.jsonl", bytes: bytes, zone: .utc)
-        default: ds = try CSVReader(path: "fuzz.\(kind)", bytes: bytes, delimiter: kind == "tsv" ? 9 : 44, zone: .utc).read(name: "d")
+        default: ds = try CSVReader(path: "fuzz.\(kind)", bytes: Data(bytes), delimiter: kind == "tsv" ? 9 : 44, zone: .utc).read(name: "d")
         }
         loaded += 1
         for c in ds.columns { XCTAssertEqual(c.vector.count, ds.rowCount, "column \(c.name) has every row") }
