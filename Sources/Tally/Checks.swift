@@ -160,29 +160,31 @@ public struct TestResult: Sendable {
 /// fixture files in place of the datasets it names and its own as-of.
 public enum TestRunner {
   /// Runs every test in the sources (parsed as one namespace).
-  public static func run(_ sources: [(source: Source, baseDirectory: String?)], zone: Zone, cache: DatasetCache = DatasetCache())
-    -> [TestResult]
-  {
+  /// `asOf` is the as-of of tests without an `at`.
+  public static func run(
+    _ sources: [(source: Source, baseDirectory: String?)], zone: Zone, asOf: Instant? = nil, cache: DatasetCache = DatasetCache()
+  ) -> [TestResult] {
     var results: [TestResult] = []
     for (source, base) in sources {
       for st in Parser.parse(source).statements {
         guard case .test(let t) = st.kind else { continue }
-        results.append(run(t, st, sources: sources, base: base, zone: zone, cache: cache))
+        results.append(run(t, st, sources: sources, base: base, zone: zone, asOf: asOf, cache: cache))
       }
     }
     return results
   }
 
   static func run(
-    _ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, cache: DatasetCache
+    _ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, asOf: Instant?,
+    cache: DatasetCache
   ) -> TestResult {
     var result = TestResult(name: t.name, file: st.source.name, line: st.line, failures: [], error: nil)
     let session = Session(zone: zone)
     session.cache = cache
     for f in t.fixtures { session.datasetOverrides[f.dataset] = session.resolvePath(f.path, base) }
-    if let at = t.at { session.asOf = Instant(at) }
+    session.asOf = t.at.flatMap(Instant.init) ?? asOf
     do {
-      try session.define(sources)
+      try session.define(sources, formulas: false)
       let missing = t.fixtures.filter { session.datasets[$0.dataset] == nil }
       for f in missing {
         result.failures.append("'with \(f.dataset)' names no declared dataset")

@@ -36,10 +36,9 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Evaluate every metric and assert of .kpi files; exit 1 when one fails.",
     discussion: """
-      PATHs are .kpi files or directories (every *.kpi below them, in path order; default: the
-      current directory). All files form one namespace. Exit codes: 0 all pass, 1 a metric failed
-      its target or an assert is false (or, with --strict, a metric is at warn), 2 an error in a
-      definition, an argument or the data.
+      PATHs are .kpi files or directories (every *.kpi below them, in path order; default: the current directory). All files form one namespace.
+
+      Exit codes: 0 all pass; 1 a metric failed its target or an assert is false (with --strict, also a metric at warn); 2 an error in a definition, an argument or the data.
       """
   )
 
@@ -48,12 +47,7 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "Definition files or directories.")
   var paths: [String] = []
 
-  @Option(
-    name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
-  var asOf: String?
-
-  @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name or +08:00). Default: UTC.", valueName: "ZONE"))
-  var tz: String = "UTC"
+  @OptionGroup var time: TimeOptions
 
   @Option(name: .long, help: "Output format: table, json, junit or markdown.")
   var format: Format = .table
@@ -66,9 +60,7 @@ struct CheckCommand: ParsableCommand {
   var root: String?
 
   func run() throws {
-    let options = try SessionOptions.parse(["--tz", tz] + (asOf.map { ["--as-of", $0] } ?? []))
-    let session = Session(zone: try options.zone())
-    session.asOf = try options.instant()
+    let session = try time.makeSession()
     session.root = root
     try session.defineFiles(try DefinitionFiles.collect(paths))
     let report = try session.runChecks()
@@ -99,8 +91,9 @@ struct TestCommand: ParsableCommand {
           expect self_completion_rate = 50%
           expect refund_completion_time = 36h within 1m
 
-      'with' replaces a dataset's file for this test, 'at' sets the as-of, 'expect' compares a
-      formula with a value (exactly, or within a tolerance). Exit 1 when a test fails, 2 on errors.
+      'with' replaces a dataset's file for this test, 'at' sets the as-of (else --as-of, else the default), 'expect' compares a formula with a value (exactly, or within a tolerance).
+
+      Exit 1 when a test fails, 2 on errors.
       """
   )
 
@@ -109,14 +102,13 @@ struct TestCommand: ParsableCommand {
   @Argument(help: "Definition files or directories.")
   var paths: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name or +08:00). Default: UTC.", valueName: "ZONE"))
-  var tz: String = "UTC"
+  @OptionGroup var time: TimeOptions
 
   @Option(name: .long, help: "Output format: table or junit.")
   var format: Format = .table
 
   func run() throws {
-    let zone = try SessionOptions.parse(["--tz", tz]).zone()
+    let zone = try time.zone()
     var sources: [(source: Source, baseDirectory: String?)] = []
     for f in try DefinitionFiles.collect(paths) {
       sources.append((try Session.readSource(f), Paths.directory(of: f)))
@@ -126,7 +118,7 @@ struct TestCommand: ParsableCommand {
     let cache = DatasetCache()
     probe.cache = cache
     _ = try probe.define(sources, formulas: false)
-    let results = TestRunner.run(sources, zone: zone, cache: cache)
+    let results = TestRunner.run(sources, zone: zone, asOf: try time.instant(), cache: cache)
     if format == .junit {
       FileHandle.standardOutput.write(Data(Report.junit(results).utf8))
     } else {

@@ -10,8 +10,8 @@ struct EvalCommand: ParsableCommand {
     discussion: """
       Examples:
         tally eval 'count(orders)' --data orders=orders.csv
-        tally eval 'count(refunds where intervened) / count(orders) over 28d' --file after-sales.kpi
-        tally eval dispute_rate --file after-sales.kpi --as-of 2024-06-30 --format json
+        tally eval 'count(refunds where intervened) / count(orders) over 28d' --file kpis/
+        tally eval dispute_rate --file kpis/ --as-of 2024-06-30 --format json
       """
   )
 

@@ -20,27 +20,18 @@ struct ReplCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("A .kpi file, a data file, or NAME=PATH[,time=COL].", valueName: "F.kpi | NAME=PATH"))
   var inputs: [String] = []
 
-  @Option(
-    name: .customLong("as-of"), help: ArgumentHelp("The exclusive end of time: a day (through its end) or an instant.", valueName: "T"))
-  var asOf: String?
-
-  @Option(name: .long, help: ArgumentHelp("The session time zone (IANA name or +08:00). Default: UTC.", valueName: "ZONE"))
-  var tz: String = "UTC"
+  @OptionGroup var time: TimeOptions
 
   @Option(name: .long, help: "Output format: table, json or csv.")
   var format: EvalCommand.Format = .table
 
   func run() throws {
-    var options = SessionOptions()
-    options.tz = tz
-    options.asOf = asOf
-    let session = Session(zone: try options.zone())
-    session.asOf = try options.instant()
+    let session = try time.makeSession()
 
     let interactive = isatty(STDIN_FILENO) != 0
     let repl = ReplSession(session: session, interactive: interactive, color: interactive && Terminal.stderrIsTTY)
     repl.format = OutputFormat(rawValue: format.rawValue) ?? .table
-    repl.zoneName = tz
+    repl.zoneName = time.tz
     if interactive { repl.chartWidth = max(20, min(60, terminalWidth() - 30)) }
     let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath, primaryPrompt: ReplSession.primaryPrompt) { prefix in
       let c = repl.completions(for: prefix)

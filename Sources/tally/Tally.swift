@@ -82,14 +82,8 @@ enum Terminal {
   }
 }
 
-/// Options every evaluating command shares.
-struct SessionOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("A data file as a dataset: NAME=PATH, or NAME=PATH,time=COL.", valueName: "NAME=PATH[,time=COL]"))
-  var data: [String] = []
-
-  @Option(name: .long, help: ArgumentHelp("A .kpi definition file, or a directory of them, to load (repeatable).", valueName: "F.kpi"))
-  var file: [String] = []
-
+/// `--as-of` and `--tz`, which every evaluating command takes.
+struct TimeOptions: ParsableArguments {
   @Option(
     name: .customLong("as-of"),
     help: ArgumentHelp("The exclusive end of time: a day (2024-06-30 means through its end) or an instant.", valueName: "T"))
@@ -99,15 +93,10 @@ struct SessionOptions: ParsableArguments {
     name: .long, help: ArgumentHelp("The session time zone (IANA name such as Asia/Shanghai, or +08:00). Default: UTC.", valueName: "ZONE"))
   var tz: String = "UTC"
 
-  /// A session with the zone, as-of, data and files loaded.
+  /// An empty session in the zone, with the as-of set.
   func makeSession() throws -> Session {
     let session = Session(zone: try zone())
     session.asOf = try instant()
-    for d in data {
-      let (name, path, time) = try DataArgument.parse(d)
-      try session.load(name: name, path: path, timeColumn: time)
-    }
-    if !file.isEmpty { try session.defineFiles(try DefinitionFiles.collect(file)) }
     return session
   }
 
@@ -130,6 +119,28 @@ struct SessionOptions: ParsableArguments {
           notes: ["write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"]))
     }
     return i
+  }
+}
+
+/// The data and definitions `eval` reads, with the time options.
+struct SessionOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("A data file as a dataset: NAME=PATH, or NAME=PATH,time=COL.", valueName: "NAME=PATH[,time=COL]"))
+  var data: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("A .kpi definition file, or a directory of them, to load (repeatable).", valueName: "F.kpi"))
+  var file: [String] = []
+
+  @OptionGroup var time: TimeOptions
+
+  /// A session with the zone, as-of, data and files loaded.
+  func makeSession() throws -> Session {
+    let session = try time.makeSession()
+    for d in data {
+      let (name, path, time) = try DataArgument.parse(d)
+      try session.load(name: name, path: path, timeColumn: time)
+    }
+    if !file.isEmpty { try session.defineFiles(try DefinitionFiles.collect(file)) }
+    return session
   }
 }
 
