@@ -60,12 +60,14 @@ enum Ops {
       return durationValue(x * Double(y))
     default:
       guard let x = a.double, let y = b.double else { return .null }
+      let r: Double
       switch op {
-      case .add: return .number(x + y)
-      case .sub: return .number(x - y)
-      case .mul: return .number(x * y)
-      default: return y == 0 ? .null : .number(x / y)
+      case .add: r = x + y
+      case .sub: r = x - y
+      case .mul: r = x * y
+      default: r = y == 0 ? .nan : x / y
       }
+      return r.isFinite ? .number(r) : .null  // never infinity or NaN
     }
   }
 

@@ -164,7 +164,7 @@ public enum Render {
     case .number(let d):
       if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
       let a = abs(d)
-      return a >= 1 ? trimZeros(fixed(d, 4)) : String(format: "%.6g", d)
+      return a >= 1 && a < 1e15 ? trimZeros(fixed(d, 4)) : String(format: "%.6g", d)
     case .time(let t): return zone.iso(t)
     default: return v.description
     }

@@ -114,7 +114,14 @@ struct Accumulator {
     return function == .min ? less : greater
   }
 
+  /// The aggregate of group `g`; a non-finite number (sums past 1.8e308) is null.
   func result(_ g: Int) -> Value {
+    let r = rawResult(g)
+    if case .number(let d) = r, !d.isFinite { return .null }
+    return r
+  }
+
+  private func rawResult(_ g: Int) -> Value {
     let n = counts[g]
     switch function {
     case .count: return .int(Int64(n))
@@ -350,6 +357,7 @@ enum VectorOps {
           out[i] = p / q
         }
       }
+      if !out[i].isFinite { markNull(i) }  // never infinity or NaN
     }
     if type == .duration {
       var ints = [Int64](repeating: 0, count: n)

@@ -43,6 +43,19 @@ final class LimitsTests: XCTestCase {
     XCTAssertEqual(try t.evaluate("m").value.scalarValue, .int(50))
   }
 
+  func testNumbersNeverBecomeInfinity() throws {
+    let s = Session()
+    XCTAssertEqual(try s.evaluate("1e308 * 10").value.scalarValue, .null)
+    XCTAssertEqual(try s.evaluate("-1e308 - 1e308").value.scalarValue, .null)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tally-inf-\(UUID().uuidString).csv").path
+    try Data("x\n1e308\n1e308\n".utf8).write(to: URL(fileURLWithPath: path))
+    try s.load(name: "d", path: path)
+    for f in ["sum(x)", "avg(x)", "sum(x * 10)", "max(x * 2)"] {
+      let v = try s.evaluate(f).value.scalarValue
+      XCTAssertTrue(v == .null || v?.double == 0, "\(f) gave \(String(describing: v))")
+    }
+  }
+
   func testShortPathsOfMissingFiles() {
     for path in ["a", "q/", "/", ""] {
       XCTAssertThrowsError(try DataLoader.load(name: "x", path: path, zone: .utc), path)
