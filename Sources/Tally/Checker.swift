@@ -442,6 +442,15 @@ public struct Checker {
         return nil
       }
     }
+    // `count(X)` with X neither a dataset nor any column: most likely a dataset not loaded.
+    if f == .count, case .name(let n) = args[0].kind, relationName == nil,
+      catalog.values[n] == nil, !catalog.datasets.values.contains(where: { $0.type(of: n) != nil })
+    {
+      let names = Array(catalog.datasets.keys) + Array(catalog.views.keys)
+      let notes = names.isEmpty ? ["no dataset is loaded; declare one with 'dataset \(n) from \"PATH\"'"] : suggestion(n, in: names)
+      error(Message.unknownDataset(n), ctx, args[0].range, notes: notes)
+      return nil
+    }
     var members: [(String, SourceRange)] = []
     var bare: [(String, SourceRange)] = []
     if let argument { references(argument, members: &members, bare: &bare) }
@@ -500,7 +509,7 @@ public struct Checker {
     }
     // Clauses around it must fit its dataset.
     if ctx.windowed && rel.timeColumn == nil {
-      error(Message.noTimeColumn(rel.name), ctx, r)
+      error(Message.noTimeColumn(rel.name), ctx, r, notes: timeColumnHint(schema, rel.name))
       return nil
     }
     if let keys = ctx.grouping {
@@ -518,7 +527,9 @@ public struct Checker {
           groupKeyTypes[c] = (t, rel.name)
         case .grain(let p):
           if rel.timeColumn == nil {
-            error(Message.noTimeColumn(rel.name), ctx, r, notes: ["'by \(p.rawValue)' groups rows by their time column"])
+            error(
+              Message.noTimeColumn(rel.name), ctx, r,
+              notes: ["'by \(p.rawValue)' groups rows by their time column"] + timeColumnHint(schema, rel.name))
             return nil
           }
         }
@@ -584,6 +595,13 @@ public struct Checker {
     }
     let agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
     return Node(.aggregate(agg), resultType, r)
+  }
+
+  /// The dataset's `time` columns, to choose from.
+  private func timeColumnHint(_ schema: DatasetSchema, _ name: String) -> [String] {
+    let times = schema.columns.filter { $0.type == .time }.map(\.name)
+    guard let first = times.first else { return [] }
+    return ["its time columns: \(times.map { "'\($0)'" }.joined(separator: ", ")); in the REPL, ':load PATH as \(name) time \(first)'"]
   }
 
   private mutating func typeError(_ f: AggregateFunction, _ t: ValueType, _ want: String, _ r: SourceRange, _ ctx: Context) -> Node? {

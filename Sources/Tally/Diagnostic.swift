@@ -210,6 +210,9 @@ enum Message {
   }
   static let bareFormulaInFile =
     "a formula on its own does nothing in a definition file; make it a 'metric NAME = ...', a 'let' or an 'assert'"
+  static func replacementBreaks(_ n: String) -> String {
+    "replacing '\(n)' would break the definitions below; change or remove them first"
+  }
   static let nestedBy = "'by' inside another 'by' is not supported; group the whole expression once"
   static func duplicateName(_ n: String) -> String { "'\(n)' is defined twice" }
   static func previousDefinition(_ n: String, _ at: String) -> String { "'\(n)' was first defined at \(at)" }

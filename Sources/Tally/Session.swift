@@ -69,8 +69,19 @@ public final class Session {
 
   /// Loads a data file as a dataset. `timeColumn` names its time column (else the contract's default rule).
   @discardableResult
+  /// Loading over an existing name (the REPL) is refused when a definition would stop checking.
   public func load(name: String, path: String, timeColumn: String? = nil) throws -> Dataset {
-    try load(name: name, path: path, timeColumn: timeColumn, site: nil)
+    let replacing = sites[name] != nil
+    let saved = snapshot
+    let ds = try load(name: name, path: path, timeColumn: timeColumn, site: nil)
+    if replacing {
+      let broken = validateAll()
+      if !broken.isEmpty {
+        restore(saved)
+        throw TallyError([Diagnostic(.error, Message.replacementBreaks(name), at: .file(path, line: nil, column: nil))] + broken)
+      }
+    }
+    return ds
   }
 
   @discardableResult
@@ -197,8 +208,9 @@ public final class Session {
         if case .expr = st.kind { diagnostics.append(.error(Message.bareFormulaInFile, st.source, st.range)) }
       }
     }
-    if !allowsRedefinition {
-      var seen: [String: DefinitionSite] = sites
+    do {
+      // Within the sources a name is defined once; outside them only the REPL may redefine.
+      var seen: [String: DefinitionSite] = allowsRedefinition ? [:] : sites
       for (st, _) in statements {
         guard let name = st.definedName else { continue }
         let site = DefinitionSite(source: st.source, range: st.nameRange)
@@ -237,7 +249,8 @@ public final class Session {
   }
 
   private func atomically(_ statements: [(Statement, String?)]) throws {
-    let saved = (catalog, datasets, metrics, asserts, tests, loads, sites)
+    let saved = snapshot
+    let replaced = statements.filter { st, _ in st.definedName.map { sites[$0] != nil } ?? false }.map(\.0)
     var diagnostics: [Diagnostic] = []
     for (st, base) in statements {
       do {
@@ -247,11 +260,45 @@ public final class Session {
       }
     }
     if diagnostics.isEmpty { diagnostics = validate(statements.map(\.0)) }
+    if diagnostics.isEmpty, !replaced.isEmpty {
+      // A replaced name must not break what was defined on it.
+      let broken = validateAll()
+      if !broken.isEmpty {
+        diagnostics = replaced.map { .error(Message.replacementBreaks($0.definedName ?? ""), $0.source, $0.nameRange) } + broken
+      }
+    }
     if !diagnostics.isEmpty {
-      (catalog, datasets, metrics, asserts, tests, loads, sites) = saved
-      cachedExecutor = nil
+      restore(saved)
       throw TallyError(diagnostics)
     }
+  }
+
+  private typealias Snapshot = (
+    Catalog, [String: Dataset], [Statement], [Statement], [Statement], [String: (path: String, time: String?, site: DefinitionSite?)],
+    [String: DefinitionSite]
+  )
+  private var snapshot: Snapshot { (catalog, datasets, metrics, asserts, tests, loads, sites) }
+  private func restore(_ s: Snapshot) {
+    (catalog, datasets, metrics, asserts, tests, loads, sites) = s
+    cachedExecutor = nil
+  }
+
+  /// Every current view, value and metric checked again (after a name was replaced).
+  func validateAll() -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for name in catalog.views.keys.sorted() {
+      var c = Checker(catalog: catalog, zone: zone)
+      if let v = catalog.views[name] { _ = c.checkView(name, source: v.source) }
+      diagnostics += c.diagnostics
+    }
+    for name in catalog.values.keys.sorted() {
+      guard let v = catalog.values[name] else { continue }
+      var c = Checker(catalog: catalog, zone: zone)
+      _ = c.check(v.expr, v.source)
+      diagnostics += c.diagnostics
+    }
+    var seen = Set<String>()
+    return diagnostics.filter { seen.insert($0.rendered()).inserted }
   }
 
   /// Reads `.kpi` files and adds their definitions as one namespace.
@@ -443,8 +490,19 @@ public final class Session {
       }
       throw e
     }
+    // A metric's format carries to the metric under clauses: `dispute_rate by week`.
     var format: ValueFormat?
-    if case .name(let n) = expr.kind { format = catalog.values[n]?.metric?.format }
+    var inner = expr
+    while true {
+      switch inner.kind {
+      case .over(let x, _), .offset(let x, _), .at(let x, _), .by(let x, _):
+        inner = x
+        continue
+      case .name(let n): format = catalog.values[n]?.metric?.format
+      default: break
+      }
+      break
+    }
     return Evaluation(asOf: asOf, value: value, type: node.type, format: format)
   }
 

@@ -218,42 +218,39 @@ extension ReplSession {
       return out
     }
     let directory = Paths.directory(of: full)
-    let parsed = Parser.parse(Source(name: path, text: text))
-    var problems = parsed.diagnostics
-    if problems.isEmpty {
-      var counts: [String: Int] = [:]
-      for st in parsed.statements {
-        let started = DispatchTime.now()
-        do {
-          try session.define(st, baseDirectory: directory)
-        } catch let e as TallyError {
-          problems += e.diagnostics
-          continue
-        } catch {
-          continue
-        }
-        if let n = st.definedName { definitions[n] = (st, directory) }
-        switch st.kind {
-        case .dataset(let name, _, _):
-          out.print("loaded dataset " + datasetSummary(name, elapsed: started))
-          counts["dataset", default: 0] += 1
-        case .metric: counts["metric", default: 0] += 1
-        case .view: counts["view", default: 0] += 1
-        case .value(let name, _): counts[session.catalog.views[name] != nil ? "view" : "value", default: 0] += 1
-        case .assert: counts["assert", default: 0] += 1
-        case .test: counts["test", default: 0] += 1
-        case .expr: break
-        }
-      }
-      if problems.isEmpty { problems = session.validate(parsed.statements) }
-      let parts = ["dataset", "view", "value", "metric", "assert", "test"].compactMap { k in
-        counts[k].map { "\($0) \(k)\($0 == 1 ? "" : "s")" }
-      }
-      out.print("\(path): " + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
+    let started = DispatchTime.now()
+    let statements: [Statement]
+    do {
+      // As in a definition file: all or nothing, a name twice is an error, formulas alone are errors.
+      statements = try session.define([(Source(name: path, text: text), directory)], formulas: false)
+    } catch let e as TallyError {
+      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined())
+      out.failed = true
+      return out
+    } catch {
+      out.error("error: \(error)")
+      out.failed = true
+      return out
     }
-    if !problems.isEmpty {
-      out.error(TallyError(problems).diagnostics.map { $0.rendered(color: color) }.joined())
+    var counts: [String: Int] = [:]
+    for st in statements {
+      if let n = st.definedName { definitions[n] = (st, directory) }
+      switch st.kind {
+      case .dataset(let name, _, _):
+        out.print("loaded dataset " + datasetSummary(name, elapsed: started))
+        counts["dataset", default: 0] += 1
+      case .metric: counts["metric", default: 0] += 1
+      case .view: counts["view", default: 0] += 1
+      case .value(let name, _): counts[session.catalog.views[name] != nil ? "view" : "value", default: 0] += 1
+      case .assert: counts["assert", default: 0] += 1
+      case .test: counts["test", default: 0] += 1
+      case .expr: break
+      }
     }
+    let parts = ["dataset", "view", "value", "metric", "assert", "test"].compactMap { k in
+      counts[k].map { "\($0) \(k)\($0 == 1 ? "" : "s")" }
+    }
+    out.print("\(path): " + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
     return out
   }
 

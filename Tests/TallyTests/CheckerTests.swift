@@ -360,7 +360,7 @@ final class CheckerTests: XCTestCase {
       (
         "count(ordrs where vip)",
         """
-        <expr>:1:7: error: unknown column 'ordrs' in any dataset
+        <expr>:1:7: error: unknown dataset 'ordrs'
         1 | count(ordrs where vip)
           |       ^~~~~
         note: did you mean 'orders'?

@@ -84,7 +84,7 @@ final class ReplEndToEndTests: XCTestCase {
     XCTAssertEqual(
       r.stderr,
       """
-      <stdin>:1:7: error: unknown column 'ordrs' in any dataset
+      <stdin>:1:7: error: unknown dataset 'ordrs'
       1 | count(ordrs)
         |       ^~~~~
       note: did you mean 'orders'?
