@@ -169,7 +169,9 @@ public final class Zone: @unchecked Sendable {
       fixed = o
       return
     }
-    guard let tz = TimeZone(identifier: name) else { return nil }
+    // Names are matched exactly, then ignoring case (`utc`, `asia/shanghai`).
+    let known = TimeZone(identifier: name) != nil ? name : TimeZone.knownTimeZoneIdentifiers.first { $0.lowercased() == name.lowercased() }
+    guard let id = known ?? (name.lowercased() == "utc" ? "UTC" : nil), let tz = TimeZone(identifier: id) else { return nil }
     timeZone = tz
     let probe = [0.0, 1e9, 1.6e9, 1.8e9, -1e9].map { tz.secondsFromGMT(for: Date(timeIntervalSince1970: $0)) }
     fixed = Set(probe).count == 1 && tz.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: -2e9)) == nil ? probe[0] : nil

@@ -105,7 +105,8 @@ struct TimeOptions: ParsableArguments {
       throw TallyError(
         Diagnostic(
           .error, "unknown time zone '\(tz)'", at: .file("--tz", line: nil, column: nil),
-          notes: ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"]))
+          notes: (nearest(tz, in: TimeZone.knownTimeZoneIdentifiers).map { ["did you mean '\($0)'?"] } ?? [])
+            + ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"]))
     }
     return z
   }

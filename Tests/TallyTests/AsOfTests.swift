@@ -19,6 +19,13 @@ final class AsOfTests: XCTestCase {
     XCTAssertEqual(asOf("9999-12-31", "UTC"), "9999-12-31T23:59:59.999999+00:00")
   }
 
+  func testZoneNamesIgnoreCase() {
+    XCTAssertEqual(Zone("utc")?.timeZone.identifier, "UTC")
+    XCTAssertEqual(Zone("asia/shanghai")?.timeZone.identifier, "Asia/Shanghai")
+    XCTAssertNil(Zone("Asia/Shangai"))
+    XCTAssertEqual(asOf("2024-06-30", "+05:30"), "2024-07-01T00:00:00+05:30")
+  }
+
   func testDefaultAsOfAfterASkippedMidnight() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-asof-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
