@@ -20,7 +20,7 @@ final class AsOfTests: XCTestCase {
   }
 
   func testZoneNamesIgnoreCase() {
-    XCTAssertEqual(Zone("utc")?.timeZone.identifier, "UTC")
+    XCTAssertEqual(Zone("utc")?.iso(0), "1970-01-01T00:00:00+00:00")
     XCTAssertEqual(Zone("asia/shanghai")?.timeZone.identifier, "Asia/Shanghai")
     XCTAssertNil(Zone("Asia/Shangai"))
     XCTAssertEqual(asOf("2024-06-30", "+05:30"), "2024-07-01T00:00:00+05:30")
