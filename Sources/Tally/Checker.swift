@@ -111,7 +111,7 @@ public struct Checker {
     var c = Checker(catalog: catalog, zone: zone)
     let node = c.check(expr, source)
     if let node, c.diagnostics.isEmpty { return .success(node) }
-    return .failure(TallyError(c.diagnostics.isEmpty ? [.error("invalid formula", source, expr.range)] : c.diagnostics))
+    return .failure(TallyError(c.diagnostics.isEmpty ? [.error(Message.invalidFormula, source, expr.range)] : c.diagnostics))
   }
 
   /// Checks a formula and records diagnostics.
@@ -201,7 +201,7 @@ public struct Checker {
     ctx.depth += 1
     if ctx.depth > Checker.maxDepth {
       if !tooDeep {
-        error("definitions nest more than \(Checker.maxDepth) operators deep once 'let's and metrics are put in place", ctx, e.range)
+        error(Message.tooDeepDefinitions(Checker.maxDepth), ctx, e.range)
         tooDeep = true
       }
       return nil
@@ -254,7 +254,7 @@ public struct Checker {
       if let agg = AggregateFunction(rawValue: f) { return aggregate(agg, args, filter, e.range, ctx) }
       if let fn = Function(rawValue: f) {
         if let filter {
-          error("'where' goes only in an aggregate, not in '\(f)'", ctx, filter.range)
+          error(Message.whereOutsideAggregate(f), ctx, filter.range)
           return nil
         }
         return function(fn, args, e.range, ctx)
@@ -360,11 +360,11 @@ public struct Checker {
     inner.inlining.append(n)
     let before = diagnostics.count
     guard var node = check(def.expr, inner) else {
-      if diagnostics.count == before { error("'\(n)' has an error", ctx, r) }
+      if diagnostics.count == before { error(Message.definitionHasError(n), ctx, r) }
       return nil
     }
     if case .row = ctx.level, !node.isConstant {
-      error("'\(n)' is not a constant, so it cannot be used inside an aggregate", ctx, r)
+      error(Message.notConstantInAggregate(n), ctx, r)
       return nil
     }
     node.range = r
@@ -438,7 +438,7 @@ public struct Checker {
       relationName = n
       argument = nil
       if f != .count {
-        error("'\(f.rawValue)' needs a column or a row formula, as in '\(f.rawValue)(\(n).amount)'", ctx, args[0].range)
+        error(Message.aggregateNeedsColumn(f.rawValue, n), ctx, args[0].range)
         return nil
       }
     }
@@ -561,7 +561,7 @@ public struct Checker {
       guard let q = check(args[1], Context(source: ctx.source)), q.isConstant,
         case .scalar(let v)? = try? Executor(datasets: [:], zone: zone).evaluate(q, asOf: 0), let d = v.double
       else {
-        error("the percentile must be a constant number, as in 90%", ctx, args[1].range)
+        error(Message.percentileNotConstant, ctx, args[1].range)
         return nil
       }
       guard d >= 0 && d <= 1 else {

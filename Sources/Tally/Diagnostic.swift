@@ -213,6 +213,26 @@ enum Message {
   static func replacementBreaks(_ n: String) -> String {
     "replacing '\(n)' would break the definitions below; change or remove them first"
   }
+  static let invalidFormula = "invalid formula"
+  static func tooDeepDefinitions(_ n: Int) -> String {
+    "definitions nest more than \(n) operators deep once 'let's and metrics are put in place"
+  }
+  static func whereOutsideAggregate(_ f: String) -> String { "'where' goes only in an aggregate, not in '\(f)'" }
+  static func definitionHasError(_ n: String) -> String { "'\(n)' has an error" }
+  static func notConstantInAggregate(_ n: String) -> String { "'\(n)' is not a constant, so it cannot be used inside an aggregate" }
+  static func aggregateNeedsColumn(_ f: String, _ d: String) -> String {
+    "'\(f)' needs a column or a row formula, as in '\(f)(\(d).amount)'"
+  }
+  static let percentileNotConstant = "the percentile must be a constant number, as in 90%"
+  static let durationOutOfRange = "duration out of range; a duration spans at most 10,000 years"
+  static let calendarDurationWhole = "a calendar duration takes a whole number, as in 28d"
+  static func nestedTooDeep(_ n: Int) -> String {
+    "the formula nests brackets, 'not' or '-' more than \(n) deep; name parts of it with 'let'"
+  }
+  static func chainTooDeep(_ n: Int) -> String { "the formula is more than \(n) operators deep; name parts of it with 'let'" }
+  static let letWhereNeedsDataset = "only a dataset or a view takes 'where' or 'time' in a 'let'"
+  static let chainedComparison = "comparisons do not chain; join them with 'and'"
+  static let whereAfterFirstArgument = "'where' belongs right after an aggregate's first argument"
   static let nestedBy = "'by' inside another 'by' is not supported; group the whole expression once"
   static func duplicateName(_ n: String) -> String { "'\(n)' is defined twice" }
   static func previousDefinition(_ n: String, _ at: String) -> String { "'\(n)' was first defined at \(at)" }

@@ -389,7 +389,7 @@ public struct Lexer {
       let calendarDays: [String: Double] = ["d": 1, "w": 7, "mo": 30.4375, "y": 365.25]
       if abs(amount * (fixed[unit] ?? 0)) > 3.2e17 || abs(amount * (calendarDays[unit] ?? 0)) > 3_660_000 {
         // Beyond 10,000 years, time arithmetic would overflow.
-        error("duration out of range; a duration spans at most 10,000 years", from: start)
+        error(Message.durationOutOfRange, from: start)
         add(.duration(DurationLiteral()), from: start)
       } else if let f = fixed[unit] {
         add(.duration(DurationLiteral(micros: Int64((amount * f).rounded()))), from: start)
@@ -403,7 +403,7 @@ public struct Lexer {
         }
         add(.duration(d), from: start)
       } else if ["d", "w", "mo", "y"].contains(unit) {
-        error("a calendar duration takes a whole number, as in 28d", from: start)
+        error(Message.calendarDurationWhole, from: start)
         add(.duration(DurationLiteral()), from: start)
       } else {
         error(Message.badDurationUnit(unit), from: start)

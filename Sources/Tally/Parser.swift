@@ -152,7 +152,7 @@ public struct Parser {
   private mutating func nest() throws {
     depth += 1
     if depth - 1 > Parser.maxNesting {
-      throw failure("the formula nests brackets, 'not' or '-' more than \(Parser.maxNesting) deep; name parts of it with 'let'", peek.range)
+      throw failure(Message.nestedTooDeep(Parser.maxNesting), peek.range)
     }
   }
 
@@ -161,7 +161,7 @@ public struct Parser {
     var stack: [(Expr, Int)] = [(e, 1)]
     while let (x, d) = stack.popLast() {
       if d > Parser.maxTreeDepth {
-        throw failure("the formula is more than \(Parser.maxTreeDepth) operators deep; name parts of it with 'let'", e.range)
+        throw failure(Message.chainTooDeep(Parser.maxTreeDepth), e.range)
       }
       switch x.kind {
       case .literal, .name, .member: break
@@ -256,7 +256,7 @@ public struct Parser {
     }
     if filter != nil || time != nil {
       guard case .name(let base) = e.kind else {
-        throw failure("only a dataset or a view takes 'where' or 'time' in a 'let'", e.range)
+        throw failure(Message.letWhereNeedsDataset, e.range)
       }
       return Statement(
         kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr,
@@ -471,7 +471,7 @@ public struct Parser {
       let r = try additive()
       let e = Expr(.binary(op, l, r), l.range.union(r.range))
       if case .punct(let q) = peek.kind, let op2 = BinaryOp(rawValue: q), op2.isComparison {
-        throw failure("comparisons do not chain; join them with 'and'", peek.range)
+        throw failure(Message.chainedComparison, peek.range)
       }
       return e
     }
@@ -571,7 +571,7 @@ public struct Parser {
       guard atPunct(")") else {
         if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, open.range, notes: ["close the call to '\(base)' with ')'"]) }
         if atWord("where") {
-          throw failure("'where' belongs right after an aggregate's first argument", peek.range)
+          throw failure(Message.whereAfterFirstArgument, peek.range)
         }
         throw failure(Message.expected("')' to close the call to '\(base)'", found: describe(peek)), peek.range)
       }
