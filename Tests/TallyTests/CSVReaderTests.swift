@@ -158,8 +158,8 @@ final class CSVReaderTests: XCTestCase {
       ("empty.csv", [], "empty.csv:1: error: the file is empty; a header row is required"),
       ("dup.csv", Array("a,a\n1,2\n".utf8), "dup.csv:1: error: column 'a' appears twice in the header"),
       ("tab.tsv", Array("a\tb\n1\t2\t3\n".utf8), "tab.tsv:2: error: row has 3 fields, but the header has 2"),
-      ("bad.jsonl", Array("{\"a\": 1}\n{\"a\": \n".utf8), "bad.jsonl:2: error: malformed JSON line: not valid JSON"),
-      ("arr.jsonl", Array("[1, 2]\n".utf8), "arr.jsonl:1: error: malformed JSON line: not an object"),
+      ("bad.jsonl", Array("{\"a\": 1}\n{\"a\": \n".utf8), "bad.jsonl:2:7: error: malformed JSON line: expected a value"),
+      ("arr.jsonl", Array("[1, 2]\n".utf8), "arr.jsonl:1:1: error: malformed JSON line: not an object"),
     ]
     for (name, bytes, want) in cases {
       let path = try writeFile(dir, name, bytes: bytes)
