@@ -439,7 +439,7 @@ public final class Executor {
         // Once per distinct string, then by code.
         let rest = vs.dropFirst().map { $0.value(at: 0) }
         let mapped = dict.map { Ops.call(f, [.string($0)] + rest, zone: zone) }
-        for i in 0..<count { builder.append(vs[0].isValid(i) ? mapped[Int(codes[i])] : (f == .coalesce ? .null : .null)) }
+        for i in 0..<count { builder.append(vs[0].isValid(i) ? mapped[Int(codes[i])] : .null) }
       } else {
         for i in 0..<count { builder.append(Ops.call(f, vs.map { $0.value(at: $0.count == 1 ? 0 : i) }, zone: zone)) }
       }
