@@ -418,6 +418,21 @@ public final class Executor {
     case .inList(let x, let items, let neg):
       let v = try row(x, ds)
       let list = try items.map { try row($0, ds) }
+      if case .string(let codes, let dict) = v.data, v.count == count, list.allSatisfy({ $0.count == 1 }) {
+        // A string column against constants: decide once per distinct string.
+        let constants = list.map { $0.value(at: 0) }
+        let byCode = dict.map { s -> Value in
+          var r: Value = .bool(neg)
+          for c in constants {
+            let e = (try? Ops.binary(.eq, .string(s), c)) ?? .null
+            if case .bool(true) = e { return .bool(!neg) }
+            if e.isNull { r = .null }
+          }
+          return r
+        }
+        for i in 0..<count { builder.append(v.isValid(i) ? byCode[Int(codes[i])] : .null) }
+        return builder.finish()
+      }
       for i in 0..<count {
         let a = v.value(at: v.count == 1 ? 0 : i)
         var result: Value = a.isNull ? .null : .bool(neg)
