@@ -9,28 +9,41 @@ enum Chart {
   static let eighths = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
   static let ticks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
+  /// At most this many periods are filled in; a longer range is drawn with its periods that have rows only.
+  static let maxFilled = 5000
+
   /// A chart of a value grouped by one time grain, or nil when it does not chart
   /// (fewer than two periods, or values that are not numbers or durations).
-  static func render(_ g: GroupedValue, grain: Period, format: ValueFormat?, zone: Zone, width: Int) -> String? {
-    let points = series(g, grain: grain, zone: zone)
+  /// `width` is the widest a bar may be; `columns`, when known, the terminal's width, which
+  /// the lines are fitted into.
+  static func render(_ g: GroupedValue, grain: Period, format: ValueFormat?, zone: Zone, width: Int, columns: Int? = nil) -> String? {
+    let (points, filled) = series(g, grain: grain, zone: zone)
     let numbers = points.map { magnitude($0.value) }
     guard points.count >= 2, numbers.contains(where: { $0 != nil }) else { return nil }
     let all = points.map { $0.value }
     guard all.allSatisfy({ $0.isNull || magnitude($0) != nil }) else { return nil }
-    if points.count <= maxBars {
-      return bars(points.map { ($0.label, $0.value, numbers[$0.index]) }, format: format, zone: zone, width: width)
+    let drawn = points.map { ($0.label, $0.value, numbers[$0.index]) }
+    var out =
+      points.count <= maxBars
+      ? bars(drawn, format: format, zone: zone, width: width, columns: columns)
+      : sparkline(drawn, format: format, zone: zone, width: width, columns: columns)
+    if !filled {
+      out += "(periods with no rows are left out: more than \(Render.grouped(String(maxFilled))) \(grain.rawValue)s from first to last)\n"
     }
-    return sparkline(points.map { ($0.label, $0.value, numbers[$0.index]) }, format: format, zone: zone, width: width)
+    return out
   }
 
   /// The periods from the first to the last key, each with its value (the fallback where
-  /// no rows fell). Keys that cannot be read as periods are kept as they are.
-  static func series(_ g: GroupedValue, grain: Period, zone: Zone) -> [(index: Int, label: String, value: Value)] {
+  /// no rows fell), and whether the periods with no rows could be filled in (not beyond
+  /// `maxFilled` periods; keys that cannot be read as periods are kept as they are).
+  /// A label comes once even when two periods share it (the hour repeated when clocks go back).
+  static func series(_ g: GroupedValue, grain: Period, zone: Zone) -> (points: [(index: Int, label: String, value: Value)], filled: Bool) {
     let rows = g.sortedRows.compactMap { r -> (String, Value)? in
       guard r.key.count == 1, case .string(let label) = r.key[0] else { return nil }
       return (label, r.value)
     }
     var labels = rows.map(\.0)
+    var complete = true
     if let first = rows.first?.0, let last = rows.last?.0, let start = periodStart(first, grain, zone) {
       var filled: [String] = []
       var t = start
@@ -38,15 +51,23 @@ enum Chart {
         grain == .hour
         ? DurationLiteral(micros: 3_600_000_000)
         : grain == .day ? DurationLiteral(days: 1) : grain == .week ? DurationLiteral(days: 7) : DurationLiteral(months: 1)
-      while filled.count < 5000 {
+      // A label past the last one ends it too (a step that skips it cannot loop forever).
+      while filled.count <= maxFilled, t != Time.outOfRange {
         let label = zone.label(grain, t)
-        filled.append(label)
+        if label > last { break }
+        if label != filled.last { filled.append(label) }
         if label == last { break }
         t = zone.add(step, to: t)
       }
-      if filled.last == last { labels = filled }
+      if filled.last == last, filled.count <= maxFilled {
+        // Keys the walk did not meet (none expected) keep their place.
+        let known = Set(filled)
+        labels = labels.contains(where: { !known.contains($0) }) ? Array(Set(filled + labels)).sorted() : filled
+      } else {
+        complete = false
+      }
     }
-    return labels.enumerated().map { i, l in (i, l, g.values[[.string(l)]] ?? g.fallback) }
+    return (labels.enumerated().map { i, l in (i, l, g.values[[.string(l)]] ?? g.fallback) }, complete)
   }
 
   /// A value as a number to draw: numbers, ints, durations in seconds.
@@ -58,12 +79,43 @@ enum Chart {
     }
   }
 
-  static func bars(_ points: [(String, Value, Double?)], format: ValueFormat?, zone: Zone, width: Int) -> String {
+  /// Horizontal bars from zero. With negative values, a zero axis `│` splits the width in
+  /// proportion to the range below and above zero; negative bars grow left from it.
+  static func bars(_ points: [(String, Value, Double?)], format: ValueFormat?, zone: Zone, width: Int, columns: Int? = nil) -> String {
     let labelWidth = points.map { Render.displayWidth($0.0) }.max() ?? 0
-    let top = points.compactMap(\.2).map { Swift.max(0, $0) }.max() ?? 0
+    let numbers = points.compactMap(\.2)
+    let top = numbers.map { Swift.max(0, $0) }.max() ?? 0
+    let bottom = numbers.map { Swift.min(0, $0) }.min() ?? 0
     let shown = points.map { Render.display($0.1, format: format, zone: zone) }
     let valueWidth = shown.map(Render.displayWidth).max() ?? 0
+    var width = width
+    // label, two spaces, bars, two spaces, value; one column spare so the line never wraps.
+    if let columns { width = Swift.max(4, Swift.min(width, columns - labelWidth - valueWidth - 5)) }
     var out = ""
+    if bottom < 0 {
+      // Columns left of the axis, right of it.
+      let span = top - bottom
+      let left = Swift.max(1, Int((-bottom / span * Double(width - 1)).rounded()))
+      let right = Swift.max(0, width - 1 - left)
+      for (i, (label, _, n)) in points.enumerated() {
+        var neg = ""
+        var pos = ""
+        if let n, n < 0 {
+          let cells = Int((-n / -bottom * Double(left)).rounded())
+          neg = cells == 0 ? "▕" : String(repeating: "█", count: cells)
+        } else if let n, n > 0, top > 0, right > 0 {
+          let cells = Int((n / top * Double(right) * 8).rounded())
+          pos = String(repeating: "█", count: cells / 8) + eighths[cells % 8]
+          if pos.isEmpty { pos = "▏" }
+        }
+        let pad = String(repeating: " ", count: labelWidth - Render.displayWidth(label))
+        let lead = String(repeating: " ", count: Swift.max(0, left - neg.count))
+        let gap = String(repeating: " ", count: Swift.max(0, right + 2 - pos.count))
+        let valuePad = String(repeating: " ", count: valueWidth - Render.displayWidth(shown[i]))
+        out += "\(label)\(pad)  \(lead)\(neg)│\(pos)\(gap)\(valuePad)\(shown[i])\n"
+      }
+      return out
+    }
     for (i, (label, _, n)) in points.enumerated() {
       var bar = ""
       if let n, top > 0, n > 0 {
@@ -79,11 +131,12 @@ enum Chart {
     return out
   }
 
-  static func sparkline(_ points: [(String, Value, Double?)], format: ValueFormat?, zone: Zone, width: Int) -> String {
+  static func sparkline(_ points: [(String, Value, Double?)], format: ValueFormat?, zone: Zone, width: Int, columns: Int? = nil) -> String {
     let values = points.compactMap(\.2)
     guard let lo = values.min(), let hi = values.max() else { return "" }
     let labelWidth = points.map { Render.displayWidth($0.0) }.max() ?? 0
-    let perLine = Swift.max(8, width * 3 / 2)
+    var perLine = Swift.max(8, width * 3 / 2)
+    if let columns { perLine = Swift.max(8, Swift.min(perLine, columns - labelWidth - 3)) }
     var out = ""
     var i = 0
     while i < points.count {

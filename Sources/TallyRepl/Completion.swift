@@ -53,17 +53,32 @@ extension ReplSession {
     let name = String(afterColon[..<space])
     let args = String(afterColon[space...])
     let words = MetaCommand.words(args)
-    let endsInSpace = args.last?.isWhitespace ?? false
+    let endsInSpace = MetaCommand.endsBetweenWords(args)
     let argIndex = endsInSpace ? words.count : max(0, words.count - 1)
     let word = endsInSpace ? "" : (words.last ?? "")
     let start = bytes.count - word.utf8.count
     let cmd = MetaCommand.named(name)?.name
     switch (cmd, argIndex) {
     case ("load"?, 0):
-      // A path may hold spaces only in quotes; complete from after the quote.
-      let raw = args.drop { $0.isWhitespace }
-      let typed = raw.hasPrefix("\"") ? String(raw.dropFirst()) : word
-      return Completion(start: bytes.count - typed.utf8.count, candidates: files(typed, extensions: nil))
+      // A path with spaces is quoted (`"my data.csv"`), or escaped if it is typed so (`my\ data.csv`).
+      let raw = String(args.drop { $0.isWhitespace })
+      if raw.hasPrefix("\"") {
+        // Inside quotes: complete from after the quote; a file closes it.
+        let typed = String(raw.dropFirst())
+        let found = files(typed, extensions: nil).map { $0.hasSuffix("/") ? $0 : $0 + "\"" }
+        return Completion(start: bytes.count - typed.utf8.count, candidates: found)
+      }
+      let paths = files(word, extensions: nil)
+      let found: [String]
+      if raw.contains("\\") {
+        found = paths.map(MetaCommand.escaped)
+      } else if paths.contains(where: { $0.contains(where: \.isWhitespace) }) {
+        // All quoted alike, so that they share what replaces the typed word.
+        found = paths.map { "\"" + $0 + ($0.hasSuffix("/") ? "" : "\"") }
+      } else {
+        found = paths
+      }
+      return Completion(start: bytes.count - raw.utf8.count, candidates: found)
     case ("load"?, _):
       let prev = words.count >= (endsInSpace ? 1 : 2) ? words[words.count - (endsInSpace ? 1 : 2)] : ""
       if prev == "time", let p = words.first {

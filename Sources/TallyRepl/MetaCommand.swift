@@ -9,7 +9,9 @@ struct MetaCommand {
 
   /// Every command, in the order `:help` lists them.
   static let all: [MetaCommand] = [
-    MetaCommand(name: "load", usage: ":load PATH [as NAME] [time COL]", summary: "load a data file (.csv .tsv .jsonl, .gz) or a .kpi file"),
+    MetaCommand(
+      name: "load", usage: ":load PATH [as NAME] [time COL]",
+      summary: "load a data file (.csv .tsv .jsonl, .gz), a .kpi file or a directory of them"),
     MetaCommand(name: "datasets", usage: ":datasets", summary: "list the datasets and views"),
     MetaCommand(name: "schema", usage: ":schema NAME", summary: "columns, types, nulls, rows and time range of a dataset"),
     MetaCommand(name: "metrics", usage: ":metrics", summary: "every metric with its value, target and status"),
@@ -25,11 +27,9 @@ struct MetaCommand {
   /// Other spellings.
   static let aliases = ["q": "quit", "exit": "quit", "h": "help", "?": "help", "d": "describe", "l": "load"]
 
-  /// Whether a (trimmed) line is a command rather than Tally.
-  static func isCommand(_ line: String) -> Bool {
-    guard line.hasPrefix(":"), let c = line.dropFirst().first else { return false }
-    return c.isLetter || c == "?"
-  }
+  /// Whether a (trimmed) line is a command rather than Tally: it starts with `:` (no
+  /// formula does; `:` alone lists the commands).
+  static func isCommand(_ line: String) -> Bool { line.hasPrefix(":") }
 
   /// The command a name stands for, if any.
   static func named(_ name: String) -> MetaCommand? {
@@ -37,14 +37,23 @@ struct MetaCommand {
     return all.first { $0.name == n }
   }
 
-  /// Splits arguments at white space; `"..."` keeps spaces in one argument.
+  /// Splits arguments at white space; `"..."` keeps spaces in one argument, and so does
+  /// a backslash before a space (`my\ data.csv`; also `\"` and `\\`) outside quotes.
   static func words(_ s: String) -> [String] {
     var out: [String] = []
     var cur = ""
     var quoted = false
     var started = false
+    var escaped = false
     for c in s {
-      if c == "\"" {
+      if escaped {
+        if !(c.isWhitespace || c == "\"" || c == "\\") { cur.append("\\") }
+        cur.append(c)
+        escaped = false
+        started = true
+      } else if c == "\\" && !quoted {
+        escaped = true
+      } else if c == "\"" {
         quoted.toggle()
         started = true
       } else if c.isWhitespace && !quoted {
@@ -56,7 +65,40 @@ struct MetaCommand {
         started = true
       }
     }
-    if started { out.append(cur) }
+    if escaped { cur.append("\\") }
+    if started || escaped { out.append(cur) }
+    return out
+  }
+
+  /// Whether arguments end between words: in white space that is neither quoted nor escaped.
+  static func endsBetweenWords(_ s: String) -> Bool {
+    var quoted = false
+    var escaped = false
+    var between = true
+    for c in s {
+      if escaped {
+        escaped = false
+        between = false
+      } else if c == "\\" && !quoted {
+        escaped = true
+        between = false
+      } else if c == "\"" {
+        quoted.toggle()
+        between = false
+      } else {
+        between = c.isWhitespace && !quoted
+      }
+    }
+    return between && !escaped
+  }
+
+  /// A path as one word with a backslash before each space, quote and backslash.
+  static func escaped(_ path: String) -> String {
+    var out = ""
+    for c in path {
+      if c.isWhitespace || c == "\"" || c == "\\" { out.append("\\") }
+      out.append(c)
+    }
     return out
   }
 }
@@ -64,11 +106,12 @@ struct MetaCommand {
 extension ReplSession {
   /// Runs a `:command` line.
   func command(_ line: String) -> ReplOutput {
-    let body = line.dropFirst()
+    let body = line.dropFirst().drop { $0.isWhitespace }
     let name = String(body.prefix { !$0.isWhitespace })
     let rest = String(body.dropFirst(name.count)).trimmingCharacters(in: .whitespaces)
     let args = MetaCommand.words(rest)
     var out = ReplOutput()
+    if name.isEmpty { return help(nil) }
     guard let cmd = MetaCommand.named(name) else {
       if let near = nearest(name, in: MetaCommand.all.map(\.name) + Array(MetaCommand.aliases.keys)) {
         out.error("unknown command ':\(name)'; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
@@ -136,7 +179,7 @@ extension ReplSession {
       i += 2
     }
     guard i == args.count else { return usage(MetaCommand.named("load")!) }
-    if isDefinitionFile(path) {
+    if isDefinitionFile(path) || isDirectory(path) {
       guard name == nil, time == nil else {
         var out = ReplOutput()
         out.error("'as' and 'time' apply to data files, not to a .kpi file")
@@ -147,10 +190,11 @@ extension ReplSession {
     return loadData(path, name: name ?? Self.datasetName(for: path), time: time)
   }
 
-  /// A startup argument: `F.kpi`, `NAME=PATH[,time=COL]` or a data file (named after its stem).
+  /// A startup argument: `F.kpi`, a directory of them, `NAME=PATH[,time=COL]` or a data
+  /// file (named after its stem).
   public func load(_ argument: String) -> ReplOutput {
     let out: ReplOutput
-    if isDefinitionFile(argument) {
+    if isDefinitionFile(argument) || isDirectory(argument) {
       out = loadDefinitions(argument)
     } else if let eq = argument.firstIndex(of: "="), eq != argument.startIndex, !argument[..<eq].contains("/") {
       var path = String(argument[argument.index(after: eq)...])
@@ -165,6 +209,23 @@ extension ReplSession {
     }
     if out.failed { failureCount += 1 }
     return out
+  }
+
+  private func isDirectory(_ path: String) -> Bool {
+    var isDir: ObjCBool = false
+    return FileManager.default.fileExists(atPath: fullPath(path), isDirectory: &isDir) && isDir.boolValue
+  }
+
+  /// Every `*.kpi` file below a directory, in path order (as `tally check DIR` reads them),
+  /// as typed paths: `defs/a.kpi`. Hidden files and directories are left out.
+  func definitionFiles(in directory: String) -> [String] {
+    guard let e = FileManager.default.enumerator(atPath: fullPath(directory)) else { return [] }
+    var found: [String] = []
+    for case let rel as String in e where rel.lowercased().hasSuffix(".kpi") {
+      if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+      found.append(directory.hasSuffix("/") ? directory + rel : directory + "/" + rel)
+    }
+    return found.sorted()
   }
 
   private func isDefinitionFile(_ path: String) -> Bool {
@@ -182,8 +243,15 @@ extension ReplSession {
     return name
   }
 
+  /// A path as typed, read from the base directory; `~` is the home directory (`$HOME`).
   func fullPath(_ path: String) -> String {
-    let p = (path as NSString).expandingTildeInPath
+    var p = path
+    if p == "~" || p.hasPrefix("~/") {
+      let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+      p = home + p.dropFirst()
+    } else if p.hasPrefix("~") {
+      p = (p as NSString).expandingTildeInPath  // ~user/...
+    }
     return p.hasPrefix("/") ? p : (baseDirectory as NSString).appendingPathComponent(p)
   }
 
@@ -198,33 +266,42 @@ extension ReplSession {
       out.print("\(verb) dataset " + datasetSummary(name, elapsed: started))
     } catch let e as TallyError {
       // Errors name the file as it was typed.
-      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined().replacingOccurrences(of: full, with: path))
+      out.error(e.diagnostics.map(rendered).joined().replacingOccurrences(of: full, with: path))
     } catch {
       out.error("error: \(error)")
     }
     return out
   }
 
-  /// Adds a `.kpi` file's definitions, with a summary line per dataset it loads.
+  /// Adds a `.kpi` file's definitions, or those of every `.kpi` file below a directory (as
+  /// one namespace, all or nothing), with a summary line per dataset they load.
   func loadDefinitions(_ path: String) -> ReplOutput {
     var out = ReplOutput()
-    let full = fullPath(path)
-    guard let data = FileManager.default.contents(atPath: full) else {
-      out.error(Diagnostic(.error, "no such file '\(path)'", at: .file(path, line: nil, column: nil)).rendered(color: color))
+    let files = isDirectory(path) ? definitionFiles(in: path) : [path]
+    guard !files.isEmpty else {
+      out.error(Diagnostic(.error, "no .kpi files in '\(path)'", at: .file(path, line: nil, column: nil)).rendered(color: color))
       return out
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      out.error(Diagnostic(.error, "invalid UTF-8", at: .file(path, line: nil, column: nil)).rendered(color: color))
-      return out
+    var sources: [(source: Source, baseDirectory: String?)] = []
+    for file in files {
+      let full = fullPath(file)
+      guard let data = FileManager.default.contents(atPath: full) else {
+        out.error(Diagnostic(.error, "no such file '\(file)'", at: .file(file, line: nil, column: nil)).rendered(color: color))
+        return out
+      }
+      guard let text = String(data: data, encoding: .utf8) else {
+        out.error(Diagnostic(.error, "invalid UTF-8", at: .file(file, line: nil, column: nil)).rendered(color: color))
+        return out
+      }
+      sources.append((Source(name: file, text: text), Paths.directory(of: full)))
     }
-    let directory = Paths.directory(of: full)
     let started = DispatchTime.now()
     let statements: [Statement]
     do {
       // As in a definition file: all or nothing, a name twice is an error, formulas alone are errors.
-      statements = try session.define([(Source(name: path, text: text), directory)], formulas: false)
+      statements = try session.define(sources, formulas: false)
     } catch let e as TallyError {
-      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined())
+      out.error(e.diagnostics.map(rendered).joined())
       out.failed = true
       return out
     } catch {
@@ -233,8 +310,9 @@ extension ReplSession {
       return out
     }
     var counts: [String: Int] = [:]
+    let directories = Dictionary(sources.map { ($0.source.name, $0.baseDirectory) }, uniquingKeysWith: { a, _ in a })
     for st in statements {
-      if let n = st.definedName { definitions[n] = (st, directory) }
+      if let n = st.definedName { definitions[n] = (st, directories[st.source.name] ?? nil) }
       switch st.kind {
       case .dataset(let name, _, _):
         out.print("loaded dataset " + datasetSummary(name, elapsed: started))
@@ -250,7 +328,8 @@ extension ReplSession {
     let parts = ["dataset", "view", "value", "metric", "assert", "test"].compactMap { k in
       counts[k].map { "\($0) \(k)\($0 == 1 ? "" : "s")" }
     }
-    out.print("\(path): " + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
+    let fileCount = files.count == 1 && files[0] == path ? "" : "\(files.count) file\(files.count == 1 ? "" : "s"), "
+    out.print("\(path): " + fileCount + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
     return out
   }
 
@@ -317,11 +396,25 @@ extension ReplSession {
     } else {
       head += "no time column; windows cannot apply to it\n"
     }
+    let isView = cat.views[name] != nil
     let rows = ds.columns.map { c -> [String] in
-      [c.name, c.type.rawValue, Render.grouped(String(c.vector.nullCount)), c.name == time ? "time column" : ""]
+      // A view's nulls are counted over its own rows.
+      let nulls =
+        isView ? viewNullCount(name, c.name).map { Render.grouped(String($0)) } ?? "?" : Render.grouped(String(c.vector.nullCount))
+      return [c.name, c.type.rawValue, nulls, c.name == time ? "time column" : ""]
     }
     out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
     return out
+  }
+
+  /// `count(VIEW where VIEW.COL is null)`, or nil when it cannot be counted.
+  func viewNullCount(_ view: String, _ column: String) -> Int? {
+    guard !column.contains("`"), !column.contains("\n") else { return nil }
+    let formula = "count(`\(view)` where `\(view)`.`\(column)` is null)"
+    guard let ev = try? session.evaluate(formula, sourceName: "<schema>"), case .scalar(let v) = ev.value, let n = v.double else {
+      return nil
+    }
+    return Int(n)
   }
 
   /// The dataset a dataset or view name reads.
@@ -436,11 +529,12 @@ extension ReplSession {
 
   // MARK: Settings
 
-  /// `:asof [T | default]`.
+  /// `:asof [T | default]`; a space may part the day from the time, as in data files.
   private func asOfCommand(_ args: [String]) -> ReplOutput {
     var out = ReplOutput()
-    guard args.count <= 1 else { return usage(MetaCommand.named("asof")!) }
-    if let a = args.first {
+    guard args.count <= 2 else { return usage(MetaCommand.named("asof")!) }
+    if !args.isEmpty {
+      let a = args.joined(separator: " ")
       if ["default", "reset", "none", "auto"].contains(a.lowercased()) {
         session.asOf = nil
       } else {
@@ -475,7 +569,7 @@ extension ReplSession {
     do {
       try session.setZone(z)
     } catch let e as TallyError {
-      out.error(e.diagnostics.map { $0.rendered(color: color) }.joined())
+      out.error(e.diagnostics.map(rendered).joined())
       return out
     } catch {
       out.error("error: \(error)")

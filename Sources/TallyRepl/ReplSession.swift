@@ -3,10 +3,18 @@ import Tally
 
 /// What one line of input produced: text for stdout, text for stderr, and whether it failed.
 public struct ReplOutput: Equatable, Sendable {
+  /// Which stream a piece of output goes to.
+  public enum Stream: Equatable, Sendable {
+    case stdout, stderr
+  }
+
   /// Results and acknowledgements.
-  public var stdout = ""
+  public private(set) var stdout = ""
   /// Diagnostics.
-  public var stderr = ""
+  public private(set) var stderr = ""
+  /// Everything, in the order it was produced: write these one after another so that
+  /// stdout and stderr sent to one file interleave as the statements ran.
+  public private(set) var chunks: [(stream: Stream, text: String)] = []
   /// True when a statement or command failed (`tally repl < script` then exits with 1).
   public var failed = false
 
@@ -17,18 +25,31 @@ public struct ReplOutput: Equatable, Sendable {
   public var text: String { stdout + stderr }
 
   mutating func print(_ s: String) {
-    stdout += s.hasSuffix("\n") || s.isEmpty ? s : s + "\n"
+    append(.stdout, s.hasSuffix("\n") || s.isEmpty ? s : s + "\n")
   }
 
   mutating func error(_ s: String) {
-    stderr += s.hasSuffix("\n") || s.isEmpty ? s : s + "\n"
+    append(.stderr, s.hasSuffix("\n") || s.isEmpty ? s : s + "\n")
     failed = true
   }
 
+  private mutating func append(_ stream: Stream, _ s: String) {
+    guard !s.isEmpty else { return }
+    if stream == .stdout { stdout += s } else { stderr += s }
+    if let last = chunks.last, last.stream == stream {
+      chunks[chunks.count - 1].text += s
+    } else {
+      chunks.append((stream, s))
+    }
+  }
+
   static func += (a: inout ReplOutput, b: ReplOutput) {
-    a.stdout += b.stdout
-    a.stderr += b.stderr
+    for c in b.chunks { a.append(c.stream, c.text) }
     a.failed = a.failed || b.failed
+  }
+
+  public static func == (a: ReplOutput, b: ReplOutput) -> Bool {
+    a.failed == b.failed && a.chunks.count == b.chunks.count && zip(a.chunks, b.chunks).allSatisfy { $0 == $1 }
   }
 }
 
@@ -67,8 +88,11 @@ public final class ReplSession {
   public var baseDirectory: String
   /// The session time zone as the user named it (`:tz`).
   public var zoneName: String
-  /// The width of charts' bars and sparklines, in terminal columns.
+  /// The width of charts' bars and sparklines, in terminal columns: the widest they get.
   public var chartWidth = 40
+  /// The terminal's width now, asked at each chart so that charts follow a resized window;
+  /// nil (or a nil answer) when output goes to no terminal. Lines are fitted into it.
+  public var terminalWidth: (() -> Int?)?
   /// Set by `:quit`.
   public internal(set) var quitRequested = false
   /// How many lines failed so far.
@@ -89,6 +113,8 @@ public final class ReplSession {
   /// `##` lines waiting for the `metric` they describe.
   var docs: [InputLine] = []
   var lineNumber = 0
+  /// The input line each defining statement's text starts on, by its text.
+  var statementLines: [String: Int] = [:]
   /// The statement that last defined each name, to put it back when a redefinition fails.
   var definitions: [String: (statement: Statement, baseDirectory: String?)] = [:]
 
@@ -237,6 +263,8 @@ public final class ReplSession {
         out.error("error: \(error)")
       }
     }
+    // A diagnostic may point into it later (a replaced dataset that breaks a view).
+    if defined { statementLines[buffer.text] = buffer.firstLine }
     return (out, defined && !out.failed)
   }
 
@@ -301,7 +329,8 @@ public final class ReplSession {
     case .table:
       var out = Render.table(ev, zone: session.zone)
       if let grain, case .grouped(let g) = ev.value,
-        let chart = Chart.render(g, grain: grain, format: ev.format, zone: session.zone, width: chartWidth)
+        let chart = Chart.render(
+          g, grain: grain, format: ev.format, zone: session.zone, width: chartWidth, columns: terminalWidth?())
       {
         out += "\n" + chart
       }
@@ -335,19 +364,20 @@ public final class ReplSession {
     var out = ""
     for d in diagnostics {
       guard case .source(let src, let range) = d.location, src.name == sourceName, src.text == buffer.text else {
-        out += d.rendered(color: color)
+        out += rendered(d)
         continue
       }
       let (l, c) = src.location(of: range.start)
       let (el, ec) = src.location(of: range.end)
-      let typed = buffer.lines.indices.contains(l - 1) ? buffer.lines[l - 1] : InputLine(text: src.lineText(l), number: l)
+      let index = l - 1
+      let typed = buffer.lines.indices.contains(index) ? buffer.lines[index] : InputLine(text: src.lineText(l), number: l)
       let column = max(1, c - typed.shift)
       let lead = String(typed.text.prefix(column - 1))
       let culprit = el == l ? String(typed.text.dropFirst(column - 1).prefix(max(1, ec - c))) : String(typed.text.dropFirst(column - 1))
       let caret = "^" + String(repeating: "~", count: max(0, Render.displayWidth(culprit) - 1))
       let pad = lead.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Render.displayWidth(String($0))) }.joined()
       let severity = d.severity == .error ? "\(red)error\(reset)" : d.severity.rawValue
-      if interactive && l == buffer.lines.count {
+      if interactive && index == buffer.lines.count - 1 {
         out += String(repeating: " ", count: Self.primaryPrompt.count) + pad + green + caret + reset + "\n"
         out += "\(severity): \(bold)\(d.message)\(reset)\n"
       } else {
@@ -363,6 +393,19 @@ public final class ReplSession {
       for n in d.notes { out += "note: \(n)\n" }
     }
     return out
+  }
+
+  /// A diagnostic that may point into an earlier statement: with the line that statement
+  /// started on in the input (`<stdin>:9:25`, not `<stdin>:1:25`).
+  func rendered(_ d: Diagnostic) -> String {
+    guard case .source(let src, let range) = d.location, src.name == sourceName, let first = statementLines[src.text], first > 1
+    else { return d.rendered(color: color) }
+    // Built only here: a text with thousands of leading blank lines is slow to parse.
+    let shift = first - 1
+    var moved = d
+    moved.location = .source(
+      Source(name: src.name, text: String(repeating: "\n", count: shift) + src.text), SourceRange(range.start + shift, range.end + shift))
+    return moved.rendered(color: color)
   }
 
   // MARK: Datasets
@@ -415,6 +458,14 @@ struct InputBuffer {
   var amending = false
 
   var isEmpty: Bool { lines.isEmpty }
+
+  /// The input line the statement's text starts on. `##` lines gathered above a metric
+  /// count back from the metric's line (they may stand further up, past a blank line).
+  /// Lines after the first are consecutive but for comments typed among clauses at a prompt.
+  var firstLine: Int {
+    let k = lines.firstIndex { !$0.text.trimmingCharacters(in: .whitespaces).hasPrefix("##") } ?? 0
+    return lines.indices.contains(k) ? max(1, lines[k].number - k) : 1
+  }
 
   /// Adds a line. After a trailing operator outside brackets, the line is indented by one
   /// space so that the language reads it as a continuation line.

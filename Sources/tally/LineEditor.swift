@@ -10,6 +10,9 @@ final class LineEditor {
 
   /// True when stdin is a terminal and readline is in use.
   let interactive: Bool
+  /// Where prompts and the echo of typed keys go: stdout, or stderr when stdout is not a
+  /// terminal (`tally repl | tee log` keeps results alone on stdout).
+  let promptFD: Int32
   private let historyPath: String?
   private var lastHistoryEntry: String?
 
@@ -19,12 +22,18 @@ final class LineEditor {
   nonisolated(unsafe) private static var reading: sig_atomic_t = 0
   nonisolated(unsafe) private static var completer: Completer?
   nonisolated(unsafe) private static var primaryPrompt = strdup("> ")
+  nonisolated(unsafe) private static var outFD: Int32 = STDOUT_FILENO
 
   /// A line editor on stdin. `historyPath` is where history is kept between sessions.
   init(historyPath: String?, primaryPrompt: String, completer: @escaping Completer) {
     interactive = isatty(STDIN_FILENO) != 0
+    promptFD = isatty(STDOUT_FILENO) != 0 ? STDOUT_FILENO : STDERR_FILENO
     self.historyPath = historyPath
     guard interactive else { return }
+    Self.outFD = promptFD
+    if promptFD != STDOUT_FILENO { rl_outstream = stderr }
+    // Its escape codes have no place in a file.
+    if isatty(promptFD) == 0 { rl_variable_bind("enable-bracketed-paste", "off") }
     Self.completer = completer
     free(Self.primaryPrompt)
     Self.primaryPrompt = strdup(primaryPrompt)
@@ -84,7 +93,7 @@ final class LineEditor {
   private static func interrupt() {
     interruptFlag = 1
     guard reading != 0 else { return }
-    _ = write(STDOUT_FILENO, "\n", 1)
+    _ = write(outFD, "\n", 1)
     rl_replace_line("", 0)
     rl_on_new_line()
     rl_set_prompt(primaryPrompt)
@@ -100,10 +109,19 @@ final class LineEditor {
     let prefixBytes = Array(line[0..<min(end, line.count)])
     let (wordStart, found) = completer(String(decoding: prefixBytes, as: UTF8.self))
     var candidates: [[UInt8]] = []
-    for c in found {
-      var bytes = Array(c.utf8)
+    var head = wordStart < start ? Array(prefixBytes[wordStart..<min(start, prefixBytes.count)]) : []
+    let replacements = found.map { Array($0.utf8) }
+    if !head.isEmpty, let first = replacements.first, first.count >= head.count, !replacements.contains(where: { $0.starts(with: head) }),
+      replacements.allSatisfy({ $0.starts(with: first[..<head.count]) }), [9, 33, 64].contains(rl_completion_type)
+    {
+      // The candidates rewrite what readline keeps of the word (`data/my` → `"data/my file.csv"`):
+      // put their first bytes there (as many as it holds), and let readline insert the rest.
+      head = Array(first[..<head.count])
+      for (i, b) in head.enumerated() { buffer[wordStart + i] = CChar(bitPattern: b) }
+    }
+    for c in replacements {
+      var bytes = c
       if wordStart < start {
-        let head = prefixBytes[wordStart..<min(start, prefixBytes.count)]
         guard bytes.starts(with: head) else { continue }
         bytes.removeFirst(head.count)
       } else if wordStart > start {

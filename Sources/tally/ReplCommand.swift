@@ -9,7 +9,7 @@ struct ReplCommand: ParsableCommand {
     commandName: "repl",
     abstract: "Write and explore formulas interactively.",
     discussion: """
-      Loads the given .kpi files and data files first. On a terminal: line editing, history (~/.tally_history or $TALLY_HISTORY), Tab completion; type :help. With stdin from a file or a pipe, runs its lines without prompts and exits with 1 if any line failed.
+      Loads the given .kpi files, directories of them and data files first. `tally ARGS` without a subcommand is `tally repl ARGS`. On a terminal: line editing, history (~/.tally_history or $TALLY_HISTORY), Tab completion; type :help. With stdin from a file or a pipe, runs its lines without prompts and exits with 1 if any line failed.
 
       Examples:
         tally repl after-sales.kpi orders=data/orders.csv
@@ -17,7 +17,7 @@ struct ReplCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("A .kpi file, a data file, or NAME=PATH[,time=COL].", valueName: "F.kpi | NAME=PATH"))
+  @Argument(help: ArgumentHelp("A .kpi file, a directory of them, a data file, or NAME=PATH[,time=COL].", valueName: "F.kpi | NAME=PATH"))
   var inputs: [String] = []
 
   @OptionGroup var time: TimeOptions
@@ -32,7 +32,9 @@ struct ReplCommand: ParsableCommand {
     let repl = ReplSession(session: session, interactive: interactive, color: interactive && Terminal.stderrIsTTY)
     repl.format = OutputFormat(rawValue: format.rawValue) ?? .table
     repl.zoneName = time.tz
-    if interactive { repl.chartWidth = max(20, min(60, terminalWidth() - 30)) }
+    // Charts fit the terminal as it is when they are drawn (a window may be resized).
+    if interactive { repl.chartWidth = 60 }
+    if interactive || isatty(STDOUT_FILENO) != 0 { repl.terminalWidth = { Self.terminalWidth() } }
     let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath, primaryPrompt: ReplSession.primaryPrompt) { prefix in
       let c = repl.completions(for: prefix)
       return (c.start, c.candidates)
@@ -40,7 +42,8 @@ struct ReplCommand: ParsableCommand {
 
     for input in inputs { write(repl.load(input)) }
     if interactive {
-      write(text: "tally \(TallyCommand.configuration.version) — type :help for help, :quit or Ctrl-D to leave\n")
+      // With the prompts: on stderr when stdout is not a terminal.
+      write(text: "tally \(TallyCommand.configuration.version) — type :help for help, :quit or Ctrl-D to leave\n", to: editor.promptFD)
     }
 
     var entry: [String] = []
@@ -51,7 +54,7 @@ struct ReplCommand: ParsableCommand {
         entry = []
       }
       guard let line else {
-        if interactive { write(text: "\n") }
+        if interactive { write(text: "\n", to: editor.promptFD) }
         break
       }
       // A paste may bring several lines at once.
@@ -72,16 +75,26 @@ struct ReplCommand: ParsableCommand {
     if !interactive && repl.failureCount > 0 { throw ExitCode(1) }
   }
 
+  /// Writes in the order the output was produced (unbuffered), so that stdout and stderr
+  /// sent to one file interleave as the statements ran.
   private func write(_ out: ReplOutput) {
-    if !out.stdout.isEmpty { FileHandle.standardOutput.write(Data(out.stdout.utf8)) }
-    if !out.stderr.isEmpty { FileHandle.standardError.write(Data(out.stderr.utf8)) }
+    for chunk in out.chunks {
+      write(text: chunk.text, to: chunk.stream == .stdout ? STDOUT_FILENO : STDERR_FILENO)
+    }
   }
 
-  private func write(text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+  private func write(text: String, to fd: Int32 = STDOUT_FILENO) {
+    (fd == STDOUT_FILENO ? FileHandle.standardOutput : FileHandle.standardError).write(Data(text.utf8))
+  }
 
-  private func terminalWidth() -> Int {
-    var w = winsize()
-    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 else { return 80 }
-    return Int(w.ws_col)
+  /// The width of the terminal now: stdout's, else stderr's or stdin's (stdout piped to
+  /// `tee` still ends on the screen), else `$COLUMNS`, else 80.
+  static func terminalWidth() -> Int {
+    for fd in [STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO] {
+      var w = winsize()
+      if ioctl(fd, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    }
+    if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 0 { return c }
+    return 80
   }
 }

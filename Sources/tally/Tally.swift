@@ -14,9 +14,8 @@ struct TallyCommand: ParsableCommand {
   )
 
   static func main() {
-    let arguments = CommandLine.arguments.dropFirst()
     // The REPL's line editor belongs on the main thread.
-    if arguments.isEmpty || arguments.first == "repl" { return run() }
+    if replArguments(Array(CommandLine.arguments.dropFirst())).first == "repl" { return run() }
     // Deep (but accepted) formulas recurse; give them a large stack rather than the main thread's.
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
@@ -28,11 +27,23 @@ struct TallyCommand: ParsableCommand {
     done.wait()
   }
 
-  private static func run() {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.isEmpty {
-      arguments = ["repl"]
+  /// The arguments, with `repl` put first when they name no subcommand: `tally`,
+  /// `tally data.csv`, `tally --tz Asia/Shanghai` start the REPL. `--help`, `--version`
+  /// and a word that looks like a misspelt subcommand (`tally evl`) are left to the parser.
+  static func replArguments(_ arguments: [String]) -> [String] {
+    let subcommands = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+    let rootOptions = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"]
+    guard let first = arguments.first else { return ["repl"] }
+    if subcommands.contains(first) || rootOptions.contains(where: { first == $0 || first.hasPrefix($0 + "=") }) { return arguments }
+    let looksLikeWord = !first.hasPrefix("-") && !first.contains { "/.=".contains($0) }
+    if looksLikeWord, !FileManager.default.fileExists(atPath: first), subcommands.contains(where: { editDistance($0, first) <= 2 }) {
+      return arguments
     }
+    return ["repl"] + arguments
+  }
+
+  private static func run() {
+    var arguments = replArguments(Array(CommandLine.arguments.dropFirst()))
     // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
     // space keeps the parser from reading it as one; EvalCommand drops that space again.
     if let i = arguments.firstIndex(where: { $0 == "eval" }) {
@@ -156,7 +167,7 @@ enum DataArgument {
     let name = String(s[..<eq])
     var path = String(s[s.index(after: eq)...])
     var time: String?
-    if let r = path.range(of: ",time=", options: .backwards), !path[r.upperBound...].contains(",") || true {
+    if let r = path.range(of: ",time=", options: .backwards) {
       let col = String(path[r.upperBound...])
       if !col.isEmpty, !col.contains("/") {
         time = col

@@ -242,6 +242,43 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(repl.failureCount, 1)
   }
 
+  func testErrorInAnEarlierStatementOfAScriptNamesItsLine() throws {
+    try Data("shop,name\nA,x\n".utf8).write(to: dir.appendingPathComponent("shops.csv"))
+    let repl = makeRepl()
+    let out = run(
+      repl,
+      """
+      :load orders.csv
+
+      # a view on line 4
+      let paid = orders where status != "unpaid"
+      metric n = count(paid)
+      :load shops.csv as orders
+      """)
+    XCTAssertTrue(
+      out.stderr.hasSuffix(
+        """
+        <stdin>:4:25: error: unknown column 'status' in 'paid'
+        4 | let paid = orders where status != "unpaid"
+          |                         ^~~~~~
+
+        """), out.stderr)
+    // At the prompt, lines are counted from the start of the session too.
+    let prompt = makeRepl(interactive: true, load: ["orders.csv"])
+    _ = prompt.feed("1 + 1")
+    _ = prompt.feed("let paid = orders where status != \"unpaid\"")
+    let broken = prompt.feed(":load shops.csv as orders")
+    XCTAssertTrue(broken.stderr.contains("<repl>:2:25: error: unknown column 'status' in 'paid'\n2 | let paid"), broken.stderr)
+  }
+
+  func testOutputKeepsTheOrderOfResultsAndErrors() {
+    let repl = makeRepl()
+    let out = run(repl, "count(1bad)\n:datasets\n2")
+    XCTAssertEqual(out.chunks.map(\.stream), [.stderr, .stdout])
+    XCTAssertTrue(out.chunks[0].text.hasPrefix("<stdin>:1:7: error: unknown duration unit 'bad'"), out.chunks[0].text)
+    XCTAssertTrue(out.chunks[1].text.hasPrefix("no datasets") && out.chunks[1].text.hasSuffix("\n2\n"), out.chunks[1].text)
+  }
+
   func testCaretUnderWideCharacters() {
     let repl = makeRepl(interactive: true, load: ["orders.csv"])
     let out = repl.feed("\"退款\" + 退款")
@@ -294,6 +331,76 @@ final class ReplSessionTests: XCTestCase {
     let lines = out.split(separator: "\n").map(String.init)
     XCTAssertTrue(lines.contains("2024-06-01  █▁▁▁▁▁▁▁▁▁▁▁▁▁█▁▁▁▁█▁▁▁▁▁▁▁▁██"), out)
     XCTAssertTrue(lines.contains("            min 0 (2024-06-02), max 1 (2024-06-01)"), out)
+  }
+
+  func testChartFitsTheTerminalWidthAtEachRender() {
+    let repl = makeRepl(load: ["orders.csv"])
+    repl.chartWidth = 60
+    var columns = 100
+    repl.terminalWidth = { columns }
+    func widest(_ text: String) -> Int { text.split(separator: "\n").map { Render.displayWidth(String($0)) }.max() ?? 0 }
+    let wide = run(repl, "sum(orders.amount) by week").text
+    XCTAssertTrue(wide.contains("2024-W26  " + String(repeating: "█", count: 60) + "  100"), wide)
+    columns = 40
+    let narrow = run(repl, "sum(orders.amount) by week").text
+    XCTAssertLessThan(widest(narrow), 40, narrow)
+    XCTAssertTrue(narrow.contains("2024-W26  " + String(repeating: "█", count: 24) + "  100"), narrow)
+    let spark = run(repl, "count(orders) by day").text
+    XCTAssertLessThan(widest(spark.components(separatedBy: "min ")[0]), 40, spark)
+  }
+
+  func testNegativeValuesAreDrawnFromAZeroAxis() {
+    let repl = makeRepl(load: ["orders.csv"])
+    repl.chartWidth = 11
+    XCTAssertTrue(
+      run(repl, "sum(orders.amount) - 40 by week").text.hasSuffix(
+        """
+        2024-W22   ███│        -30
+        2024-W23  ████│        -40
+        2024-W24    ██│        -20
+        2024-W25     █│        -10
+        2024-W26      │██████   60
+
+        """))
+  }
+
+  func testAFallBackHourIsDrawnOnce() throws {
+    try Data(
+      """
+      id,at
+      1,2024-11-03T00:30:00-04:00
+      2,2024-11-03T01:30:00-04:00
+      3,2024-11-03T01:30:00-05:00
+      4,2024-11-03T03:10:00-05:00
+
+      """.utf8
+    ).write(to: dir.appendingPathComponent("fall.csv"))
+    let repl = ReplSession(session: Session(zone: Zone("America/New_York")!), baseDirectory: dir.path)
+    repl.chartWidth = 4
+    XCTAssertFalse(repl.load("fall.csv").failed)
+    XCTAssertEqual(
+      run(repl, "count(fall) by hour").text,
+      """
+      hour           value
+      -------------  -----
+      2024-11-03T00      1
+      2024-11-03T01      2
+      2024-11-03T03      1
+
+      2024-11-03T00  ██    1
+      2024-11-03T01  ████  2
+      2024-11-03T02        0
+      2024-11-03T03  ██    1
+
+      """)
+  }
+
+  func testAChartSaysWhenPeriodsWithNoRowsAreLeftOut() throws {
+    try Data("id,at\n1,2020-01-01T00:00:00Z\n2,2024-01-01T00:00:00Z\n".utf8).write(to: dir.appendingPathComponent("long.csv"))
+    let repl = makeRepl(load: ["long.csv"])
+    XCTAssertTrue(
+      run(repl, "count(long) by hour").text.hasSuffix("(periods with no rows are left out: more than 5,000 hours from first to last)\n"))
+    XCTAssertFalse(run(repl, "count(long) by month").text.contains("left out"))
   }
 
   func testChartFollowsANamedMetric() {
@@ -371,6 +478,54 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(run(repl, ":schema").stderr, "usage: :schema NAME\n")
   }
 
+  func testSchemaOfAViewCountsNullsOverItsRows() {
+    let repl = makeRepl(load: ["shop.kpi"])
+    // The base dataset has a row with no paid_at; the view leaves it out.
+    XCTAssertEqual(
+      run(repl, ":schema paid").text,
+      """
+      paid: view of 'orders' where status != "unpaid"; 5 rows
+      time column paid_at: 2024-06-01T10:00:00+00:00 .. 2024-06-30T18:00:00+00:00
+      column      type    nulls  note
+      ----------  ------  -----  -----------
+      id          int         0
+      shop        string      0
+      amount      int         0
+      status      string      0
+      paid_at     time        0  time column
+      intervened  bool        0
+
+      """)
+  }
+
+  func testLoadADirectoryOfDefinitionFiles() throws {
+    let defs = dir.appendingPathComponent("defs")
+    try FileManager.default.createDirectory(at: defs.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: defs.appendingPathComponent(".hidden"), withIntermediateDirectories: true)
+    try Data("dataset orders from \"../orders.csv\" time paid_at\nlet paid = orders where status = \"paid\"\n".utf8).write(
+      to: defs.appendingPathComponent("a.kpi"))
+    try Data("metric paid_count = count(paid)\n".utf8).write(to: defs.appendingPathComponent("sub/b.kpi"))
+    try Data("metric paid_count = 1\n".utf8).write(to: defs.appendingPathComponent(".hidden/c.kpi"))
+    let repl = makeRepl()
+    let out = run(repl, ":load defs")
+    XCTAssertFalse(out.failed, out.text)
+    XCTAssertTrue(out.stdout.hasPrefix("loaded dataset 'orders': 6 rows"), out.stdout)
+    XCTAssertTrue(out.stdout.hasSuffix("defs: 2 files, 1 dataset, 1 view, 1 metric\n"), out.stdout)
+    XCTAssertEqual(run(repl, "paid_count").text, "4\n")
+    XCTAssertEqual(run(repl, ":describe paid_count").text.split(separator: "\n").first, "metric paid_count (defs/sub/b.kpi:1)")
+    XCTAssertTrue(makeRepl().load("defs/").stdout.hasSuffix("defs/: 2 files, 1 dataset, 1 view, 1 metric\n"))
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+    XCTAssertEqual(run(repl, ":load empty").stderr, "empty: error: no .kpi files in 'empty'\n")
+  }
+
+  func testLoadPathsWithSpacesQuotedOrEscaped() throws {
+    try Data(Self.orders.utf8).write(to: dir.appendingPathComponent("data/my orders.csv"))
+    let repl = makeRepl()
+    XCTAssertTrue(run(repl, ":load data/my\\ orders.csv").stdout.hasPrefix("loaded dataset 'my_orders': 6 rows"))
+    XCTAssertTrue(run(repl, ":load \"data/my orders.csv\" as b").stdout.hasPrefix("loaded dataset 'b': 6 rows"))
+    XCTAssertEqual(MetaCommand.words(#"a\ b "c d" e\\f \"g"#), [#"a b"#, "c d", #"e\f"#, "\"g"])
+  }
+
   func testMetrics() {
     let repl = makeRepl(load: ["shop.kpi"])
     XCTAssertEqual(
@@ -444,6 +599,20 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertTrue(run(repl, ":help tme").stderr.hasPrefix("no help on 'tme'; did you mean 'time'?"))
   }
 
+  func testColonAloneListsTheCommands() {
+    let out = run(makeRepl(), ":")
+    XCTAssertFalse(out.failed)
+    XCTAssertEqual(out.stdout, Help.overview)
+  }
+
+  func testAsOfWithASpaceBeforeTheTime() {
+    let repl = makeRepl(load: ["orders.csv"])
+    XCTAssertEqual(run(repl, ":asof 2024-06-15 12:00").text, "as of 2024-06-15T12:00:00+00:00\n")
+    XCTAssertEqual(run(repl, "count(orders)").text, "2\n")
+    XCTAssertEqual(run(repl, ":asof \"2024-06-15 12:00:01\"").text, "as of 2024-06-15T12:00:01+00:00\n")
+    XCTAssertEqual(run(repl, "count(orders)").text, "3\n")
+  }
+
   func testQuit() {
     for q in [":quit", ":q", ":exit"] {
       let repl = makeRepl()
@@ -482,6 +651,24 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(candidates(repl, ":load orders.csv "), ["as", "time"])
     XCTAssertEqual(candidates(repl, ":load orders.csv time "), ["paid_at"])
     XCTAssertEqual(repl.completions(for: "dataset x from \"or"), Completion(start: 16, candidates: ["orders.csv\""]))
+  }
+
+  func testCompletesPathsWithSpacesQuoted() throws {
+    try Data(Self.orders.utf8).write(to: dir.appendingPathComponent("data/my orders.csv"))
+    let repl = makeRepl()
+    XCTAssertEqual(
+      repl.completions(for: ":load data/m"), Completion(start: 6, candidates: ["\"data/my orders.csv\""]))
+    XCTAssertEqual(
+      repl.completions(for: ":load data/"),
+      Completion(start: 6, candidates: ["\"data/my orders.csv\"", "\"data/orders-2024.csv\"", "\"data/small.tsv\""]))
+    XCTAssertEqual(repl.completions(for: ":load \"data/my"), Completion(start: 7, candidates: ["data/my orders.csv\""]))
+    XCTAssertEqual(repl.completions(for: ":load data/my\\ o"), Completion(start: 6, candidates: ["data/my\\ orders.csv"]))
+    // Inside quotes and after an escaped space, the path goes on: no `as`/`time` yet.
+    XCTAssertEqual(candidates(repl, ":load \"data/my "), ["data/my orders.csv\""])
+    XCTAssertEqual(candidates(repl, ":load data/my\\ "), ["data/my\\ orders.csv"])
+    XCTAssertEqual(candidates(repl, ":load \"data/my orders.csv\" "), ["as", "time"])
+    // What the completion inserts loads.
+    XCTAssertTrue(run(repl, ":load \"data/my orders.csv\"").stdout.hasPrefix("loaded dataset 'my_orders'"))
   }
 
   func testCompletesNamesAfterSchemaAndDescribe() {

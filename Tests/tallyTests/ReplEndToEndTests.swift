@@ -106,6 +106,34 @@ final class ReplEndToEndTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("2024-W26  ████████████████████████████████████████  100"), r.stdout)
   }
 
+  func testStdoutAndStderrInOneFileKeepTheirOrder() throws {
+    let r = try runMerged(["repl"], input: "count(1bad)\n:datasets\n2\n")
+    XCTAssertEqual(r.code, 1)
+    XCTAssertTrue(r.output.hasPrefix("<stdin>:1:7: error: unknown duration unit 'bad'"), r.output)
+    XCTAssertTrue(r.output.hasSuffix("^~~~\nno datasets; load one with ':load PATH' or 'dataset NAME from \"PATH\"'\n2\n"), r.output)
+  }
+
+  func testArgumentsWithoutASubcommandStartTheRepl() throws {
+    let tz = try run(["--tz", "Asia/Shanghai"], input: ":tz\n")
+    XCTAssertEqual(tz.code, 0, tz.stderr)
+    XCTAssertEqual(tz.stdout, "time zone Asia/Shanghai\n")
+    let file = try run(["orders.csv", "--as-of", "2024-06-16"], input: "count(orders)\n")
+    XCTAssertEqual(file.code, 0, file.stderr)
+    XCTAssertTrue(file.stdout.hasSuffix("\n3\n"), file.stdout)
+    // A misspelt subcommand is still an error, not a REPL.
+    let typo = try run(["evl", "1 + 1"], input: "")
+    XCTAssertNotEqual(typo.code, 0)
+    XCTAssertEqual(typo.stdout, "")
+    XCTAssertEqual(try run(["--version"], input: "").stdout, "0.1.0\n")
+  }
+
+  func testLoadExpandsTheHomeDirectory() throws {
+    let r = try TallyProcess.run(
+      ["repl"], in: dir, input: ":load ~/orders.csv as o\ncount(o)\n", environment: ["TALLY_HISTORY": "", "HOME": dir.path])
+    XCTAssertEqual(r.code, 0, r.stderr)
+    XCTAssertTrue(r.stdout.hasSuffix("\n6\n"), r.stdout)
+  }
+
   // MARK: Keys in a pseudo-terminal
 
   func testTypingAtATerminal() throws {
@@ -153,6 +181,54 @@ final class ReplEndToEndTests: XCTestCase {
     XCTAssertEqual(try t.wait(), 0)
   }
 
+  func testPromptsGoToStderrWhenStdoutIsNotATerminal() throws {
+    // `tally repl > out.txt` at a terminal, as `tally repl | tee out.txt`.
+    let t = try Terminal(["repl", "orders.csv"], in: dir, history: dir.appendingPathComponent("history").path, after: " > out.txt")
+    try t.expect("tally> ")
+    t.type("count(orders)\r")
+    try t.expect("tally> ")
+    t.type("\u{04}")
+    XCTAssertEqual(try t.wait(), 0)
+    let out = try String(contentsOf: dir.appendingPathComponent("out.txt"), encoding: .utf8)
+    XCTAssertTrue(out.hasPrefix("loaded dataset 'orders'"), out)
+    XCTAssertTrue(out.hasSuffix(")\n6\n"), out.debugDescription)
+    XCTAssertFalse(out.contains("tally>"), out)
+    XCTAssertFalse(out.contains("\u{1B}"), "no escape codes: \(out.debugDescription)")
+  }
+
+  func testChartsFollowAResizedTerminal() throws {
+    // The window is made 50 columns wide once the REPL runs (when the file `narrow` appears).
+    let t = try Terminal(
+      ["repl", "orders.csv"], in: dir, history: dir.appendingPathComponent("history").path,
+      before: "stty cols 120 rows 40; (while [ ! -e narrow ]; do sleep 0.05; done; stty cols 50 < /dev/tty) & ")
+    try t.expect("tally> ")
+    t.type("count(orders) by week\r")
+    try t.expect("2024-W26  " + String(repeating: "█", count: 60) + "  2")
+    try Data().write(to: dir.appendingPathComponent("narrow"))
+    Thread.sleep(forTimeInterval: 0.5)
+    t.type("count(orders) by week\r")
+    try t.expect("2024-W26  ")
+    try t.expect("  2\r\n")
+    let lines = t.screen.components(separatedBy: "\r\n").filter { $0.hasPrefix("2024-W") && $0.contains("█") }
+    XCTAssertGreaterThan(lines.count, 3, t.screen)
+    XCTAssertLessThan(lines.last.map { $0.count } ?? 99, 50, t.screen)
+    t.type("\u{04}")
+    XCTAssertEqual(try t.wait(), 0)
+  }
+
+  func testTabQuotesAPathWithSpaces() throws {
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+    try Data(Self.orders.utf8).write(to: dir.appendingPathComponent("data/my orders.csv"))
+    let t = try Terminal(["repl"], in: dir, history: dir.appendingPathComponent("history").path)
+    try t.expect("tally> ")
+    t.type(":load data/my\t")
+    try t.expect("\"data/my orders.csv\"")
+    t.type("\r")
+    try t.expect("loaded dataset 'my_orders': 6 rows")
+    t.type("\u{04}")
+    XCTAssertEqual(try t.wait(), 0)
+  }
+
   func testHistoryIsKeptAcrossSessions() throws {
     let history = dir.appendingPathComponent("history").path
     let first = try Terminal(["repl", "orders.csv"], in: dir, history: history)
@@ -191,6 +267,29 @@ final class ReplEndToEndTests: XCTestCase {
     return Result(stdout: r.stdout, stderr: r.stderr, code: r.code)
   }
 
+  /// `tally ARGS` with stdout and stderr to one pipe, as `tally repl > out 2>&1`.
+  func runMerged(_ arguments: [String], input: String) throws -> (output: String, code: Int32) {
+    let p = Process()
+    p.executableURL = TallyProcess.executable
+    p.arguments = arguments
+    p.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env["TALLY_HISTORY"] = ""
+    p.environment = env
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    let inp = Pipe()
+    p.standardInput = inp
+    try p.run()
+    inp.fileHandleForWriting.write(Data(input.utf8))
+    try inp.fileHandleForWriting.close()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), p.terminationStatus)
+  }
+
   struct Timeout: Error {}
 
   /// `tally` in a pseudo-terminal made by `script -qfec`: type keys, wait for text on the screen.
@@ -203,10 +302,11 @@ final class ReplEndToEndTests: XCTestCase {
     /// Where the next `expect` starts looking.
     private var mark = 0
 
-    init(_ arguments: [String], in directory: URL, history: String) throws {
+    /// `before` and `after` are shell text around the command (`stty cols 50;`, `> out.txt`).
+    init(_ arguments: [String], in directory: URL, history: String, before: String = "", after: String = "") throws {
       let script = URL(fileURLWithPath: "/usr/bin/script")
       guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("script(1) is not installed") }
-      let command = ([TallyProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+      let command = before + ([TallyProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + after
       process.executableURL = script
       process.arguments = ["-qfec", command, "/dev/null"]
       process.currentDirectoryURL = directory
