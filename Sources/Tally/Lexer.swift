@@ -157,7 +157,8 @@ public struct Lexer {
         i += 1
         line += 1
         sawSpace = true
-        if depth == 0 && !nextLineContinues() && !(tokens.last.map { $0.kind == .newline } ?? true) {
+        // Look ahead only when a statement is open (keeps runs of blank lines linear).
+        if depth == 0 && !(tokens.last.map { $0.kind == .newline } ?? true) && !nextLineContinues() {
           tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
         }
       case "#":

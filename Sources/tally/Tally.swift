@@ -8,7 +8,7 @@ struct TallyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tally",
     abstract: "Evaluate KPI formulas over CSV, TSV and JSON Lines files.",
-    discussion: "With no subcommand on a terminal, starts the REPL.",
+    discussion: "Without a subcommand, `tally ARGS` is `tally repl ARGS`.",
     version: "0.1.0",
     subcommands: [EvalCommand.self, CheckCommand.self, TestCommand.self, ReplCommand.self]
   )
