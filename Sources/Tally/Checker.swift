@@ -367,15 +367,8 @@ public struct Checker {
       error(Message.notConstantInAggregate(n), ctx, r)
       return nil
     }
-    node.range = r
-    return stripRanges(node, r)
-  }
-
-  /// Nodes inlined from another definition report at the name that used them.
-  private func stripRanges(_ n: Node, _ r: SourceRange) -> Node {
-    var m = n
-    m.range = r
-    return m
+    node.range = r  // an inlined definition reports at the name that used it
+    return node
   }
 
   private mutating func member(_ d: String, _ c: String, _ cr: SourceRange, _ r: SourceRange, _ ctx: Context) -> Node? {

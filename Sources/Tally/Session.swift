@@ -120,7 +120,7 @@ public final class Session {
     if let timeColumn {
       let bad: String?
       var notes: [String] = []
-      if headersOnly && ds.column(timeColumn) == nil && (try? DataLoader.header(path: ds.path)) == nil {
+      if headersOnly && ds.columns.isEmpty {  // a header that could not be read ahead: checked on load
         bad = nil
       } else if let col = ds.column(timeColumn) {
         bad = col.type == .time || col.type == .null ? nil : Message.notTimeColumn(timeColumn, ds.name, col.type.description)

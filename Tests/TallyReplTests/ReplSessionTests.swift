@@ -731,36 +731,23 @@ final class ReplSessionTests: XCTestCase {
     _ = repl.load("odd.csv")
     XCTAssertEqual(candidates(repl, "odd."), ["`order id`", "paid_at"])
   }
-}
 
-/// Replacing a name in the REPL never silently breaks what was built on it.
-final class ReplReplacementTests: XCTestCase {
+  // MARK: Replacing names
+
+  /// Replacing a name never silently breaks what was built on it.
   func testReplacingADatasetThatMetricsUseIsRefused() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-repl-repl-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    try Data(ReplSessionTests.orders.utf8).write(to: dir.appendingPathComponent("orders.csv"))
     try Data("shop,name\nA,x\n".utf8).write(to: dir.appendingPathComponent("shops.csv"))
     try Data("dataset o from \"orders.csv\"\nmetric m1 = count(o)\nmetric m1 = 2\n".utf8).write(to: dir.appendingPathComponent("dup.kpi"))
-    let repl = ReplSession(session: Session(zone: .utc), interactive: false, baseDirectory: dir.path)
-    var out = ReplOutput()
-    for line in [":load orders.csv", "let paid = orders where status != \"unpaid\"", "metric n = count(paid)", "let orders = 3"] {
-      out += repl.feed(line)
-    }
-    out += repl.finish()
+    let repl = makeRepl(load: ["orders.csv"])
+    let out = run(repl, "let paid = orders where status != \"unpaid\"\nmetric n = count(paid)\nlet orders = 3")
     XCTAssertTrue(out.stderr.contains("replacing 'orders' would break the definitions below"), out.stderr)
     XCTAssertTrue(out.failed)
     // The dataset is still there and the metric still works: 5 orders are not unpaid.
-    var value = repl.feed("n")
-    value += repl.finish()
-    XCTAssertEqual(value.stdout, "5\n")
-    var load = repl.feed(":load shops.csv as orders")
-    load += repl.finish()
-    XCTAssertTrue(load.stderr.contains("unknown column 'status' in 'paid'"), load.stderr)
-    var count = repl.feed("count(orders)")
-    count += repl.finish()
-    XCTAssertEqual(count.stdout, "6\n")
+    XCTAssertEqual(run(repl, "n").stdout, "5\n")
+    XCTAssertTrue(run(repl, ":load shops.csv as orders").stderr.contains("unknown column 'status' in 'paid'"))
+    XCTAssertEqual(run(repl, "count(orders)").stdout, "6\n")
     // A .kpi file loads as a file: a name twice is an error and nothing of it is kept.
-    let dup = repl.feed(":load dup.kpi")
+    let dup = run(repl, ":load dup.kpi")
     XCTAssertTrue(dup.failed)
     XCTAssertTrue(dup.stderr.contains("'m1' is defined twice"), dup.stderr)
     XCTAssertFalse(repl.session.isDefined("m1"))
