@@ -306,11 +306,14 @@ final class ReplEndToEndTests: XCTestCase {
     init(_ arguments: [String], in directory: URL, history: String, before: String = "", after: String = "") throws {
       let script = URL(fileURLWithPath: "/usr/bin/script")
       guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("script(1) is not installed") }
-      let command = before + ([TallyProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + after
+      // `exec`: tally replaces the shell, so a Ctrl-C typed at the prompt reaches tally alone and
+      // the exit code is tally's (a shell that saw SIGINT may exit 130 after its child ends).
+      let command = before + "exec " + ([TallyProcess.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + after
       process.executableURL = script
       process.arguments = ["-qfec", command, "/dev/null"]
       process.currentDirectoryURL = directory
       var env = ProcessInfo.processInfo.environment
+      env["SHELL"] = "/bin/sh"  // what script(1) runs the command with, the same on every machine
       env["TERM"] = "xterm"
       env["INPUTRC"] = "/dev/null"
       env["TALLY_HISTORY"] = history
