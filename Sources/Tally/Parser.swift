@@ -8,6 +8,9 @@ public struct ParsedSource: Sendable {
   public var statements: [Statement]
   /// Lexing and parsing errors; empty when the whole source is well formed.
   public var diagnostics: [Diagnostic]
+  /// The names that malformed `dataset`, `let` and `metric` statements meant to define, with
+  /// their keyword: other statements' references to them are not reported as unknown.
+  public var unparsedNames: [String: String] = [:]
 }
 
 /// A recursive-descent parser, one function per precedence level. It reports every
@@ -42,6 +45,7 @@ public struct Parser {
   public static func parse(_ source: Source) -> ParsedSource {
     var p = Parser(Lexer.lex(source), source)
     var statements: [Statement] = []
+    var unparsed: [String: String] = [:]
     while !p.at(.eof) {
       if p.at(.newline) {
         p.pos += 1
@@ -54,11 +58,17 @@ public struct Parser {
           p.fail(Message.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range)
         }
       } catch {
+        if case .identifier(let keyword) = p.tokens[start].kind, ["dataset", "let", "metric"].contains(keyword) {
+          switch p.tokens[min(start + 1, p.tokens.count - 1)].kind {
+          case .identifier(let n), .quotedIdentifier(let n): unparsed[n] = keyword
+          default: break
+          }
+        }
         if p.pos == start { p.pos += 1 }
       }
       while !p.at(.newline) && !p.at(.eof) { p.pos += 1 }
     }
-    return ParsedSource(source: source, statements: statements, diagnostics: p.diagnostics)
+    return ParsedSource(source: source, statements: statements, diagnostics: p.diagnostics, unparsedNames: unparsed)
   }
 
   /// Parses one expression (for `expect` values, `--as-of`-like arguments and tests).

@@ -198,10 +198,12 @@ public final class Session {
   public func define(_ sources: [(source: Source, baseDirectory: String?)], formulas: Bool = true) throws -> [Statement] {
     var diagnostics: [Diagnostic] = []
     var statements: [(Statement, String?)] = []
+    var unparsed: [String: String] = [:]
     for (source, base) in sources {
       let parsed = Parser.parse(source)
       diagnostics += parsed.diagnostics
       statements += parsed.statements.map { ($0, base) }
+      unparsed.merge(parsed.unparsedNames) { a, _ in a }
     }
     if !formulas {
       for (st, _) in statements {
@@ -221,23 +223,33 @@ public final class Session {
         }
       }
     }
-    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
     let jsonLines = statements.contains { st, _ in
       if case .dataset(_, let path, _) = st.kind {
         return [".jsonl", ".ndjson", ".json"].contains { path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) }
       }
       return false
     }
-    if !headersOnly && !allowsRedefinition && !jsonLines && !catalog.datasets.values.contains(where: \.open) {
-      // Names first, from the files' headers only, so a typo fails fast even on big files.
+    // Names next, from the files' headers only, so a typo fails fast even on big files and is
+    // reported with the malformed statements. Unknown columns cannot be told apart from those
+    // of a dataset whose declaration is malformed: then the parse errors come alone.
+    if !headersOnly && !allowsRedefinition && !jsonLines && !catalog.datasets.values.contains(where: \.open)
+      && !unparsed.values.contains("dataset")
+    {
       let probe = Session(zone: zone)
       probe.headersOnly = true
       probe.root = root
       probe.datasetOverrides = datasetOverrides
       probe.catalog = catalog
       probe.sites = sites
-      try probe.define(sources, formulas: formulas)
+      do {
+        try probe.atomically(statements)
+      } catch let e as TallyError {
+        // A name whose definition did not parse is reported there, not at every use.
+        let known = Set(diagnostics.map { $0.rendered() })
+        diagnostics += Self.withoutUses(of: Set(unparsed.keys), e.diagnostics).filter { !known.contains($0.rendered()) }
+      }
     }
+    if !diagnostics.isEmpty { throw TallyError(diagnostics) }
     try atomically(statements)
     return statements.map(\.0)
   }
@@ -252,14 +264,23 @@ public final class Session {
     let saved = snapshot
     let replaced = statements.filter { st, _ in st.definedName.map { sites[$0] != nil } ?? false }.map(\.0)
     var diagnostics: [Diagnostic] = []
+    var defined: [Statement] = []
+    var failed: [Statement] = []
     for (st, base) in statements {
       do {
         try define(st, baseDirectory: base)
+        defined.append(st)
       } catch let e as TallyError {
         diagnostics += e.diagnostics
+        failed.append(st)
       }
     }
-    if diagnostics.isEmpty { diagnostics = validate(statements.map(\.0)) }
+    // The formulas are checked even when a definition failed (a name defined twice, say), but
+    // not when a dataset did: its columns are unknown.
+    if !failed.contains(where: { if case .dataset = $0.kind { true } else { false } }) {
+      let missing = Set(failed.compactMap(\.definedName).filter { sites[$0] == nil })
+      diagnostics += Self.withoutUses(of: missing, validate(defined))
+    }
     if diagnostics.isEmpty, !replaced.isEmpty {
       // A replaced name must not break what was defined on it.
       let broken = validateAll()
@@ -281,6 +302,16 @@ public final class Session {
   private func restore(_ s: Snapshot) {
     (catalog, datasets, metrics, asserts, tests, loads, sites) = s
     cachedExecutor = nil
+  }
+
+  /// The diagnostics but those that point at a use of one of `names`: their definitions
+  /// failed, and are reported where they are.
+  static func withoutUses(of names: Set<String>, _ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    guard !names.isEmpty else { return diagnostics }
+    return diagnostics.filter { d in
+      guard case .source(let source, let range) = d.location else { return true }
+      return !names.contains(source.slice(range.start..<range.end).trimmingCharacters(in: CharacterSet(charactersIn: "`")))
+    }
   }
 
   /// Every current view, value and metric checked again (after a name was replaced).
