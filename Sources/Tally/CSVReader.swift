@@ -411,6 +411,7 @@ struct CSVReader {
       }
       sink.endRecord()
       records += 1
+      if records & 0xFFFF == 0 { try Interruption.check() }
     }
     return (i, line)
   }

@@ -150,6 +150,7 @@ enum Message {
   // Lexer
   static func unexpectedCharacter(_ c: String) -> String { "unexpected character '\(c)'" }
   static let unterminatedString = "unterminated string literal"
+  static let interrupted = "interrupted"
   static let unterminatedBackquote = "unterminated backquoted name"
   static func badEscape(_ s: String) -> String { "unknown escape sequence '\\\(s)' in string" }
   static func badNumber(_ s: String) -> String { "malformed number '\(s)'" }

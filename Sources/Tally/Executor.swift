@@ -142,6 +142,7 @@ public final class Executor {
   // MARK: Aggregates
 
   private func aggregate(_ a: Aggregate, _ type: ValueType, _ ctx: Context) throws -> MetricValue {
+    try Interruption.check()
     guard let ds = datasets[a.relation.dataset] else {
       throw TallyError(Diagnostic(.error, Message.unknownDataset(a.relation.dataset)))
     }
@@ -362,6 +363,7 @@ public final class Executor {
   }
 
   private func computeRow(_ n: Node, _ ds: Dataset) throws -> Vector {
+    try Interruption.check()
     switch n.kind {
     case .column(let c):
       guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, Message.unknownColumn(c, ds.name))) }

@@ -75,8 +75,8 @@ enum Help {
       """
       Keys: Tab completes names, columns (after 'orders.' or inside 'count(orders where ...'),
       functions, keywords and paths after :load. Up and Down walk the history (kept in
-      ~/.tally_history or $TALLY_HISTORY), Ctrl-R searches it. Ctrl-C drops the line being typed,
-      Ctrl-D leaves.
+      ~/.tally_history or $TALLY_HISTORY), Ctrl-R searches it. Ctrl-C drops the line being typed
+      or stops a load or a formula that is running, Ctrl-D leaves.
       """
     ),
   ]

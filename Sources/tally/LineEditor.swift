@@ -1,5 +1,6 @@
 @preconcurrency import CReadline
 import Foundation
+import Tally
 
 /// Reads input lines: with GNU readline on a terminal (arrow keys, history kept across
 /// sessions, Ctrl-R, Tab completion, Ctrl-C dropping the line being typed), or plainly
@@ -56,6 +57,7 @@ final class LineEditor {
   func readLine(prompt: String) -> (line: String?, interrupted: Bool) {
     guard interactive else { return (Swift.readLine(strippingNewline: true), false) }
     Self.interruptFlag = 0  // a Ctrl-C while a statement ran has nothing left to drop
+    Interruption.reset()
     Self.reading = 1
     let raw = readline(prompt)
     Self.reading = 0
@@ -92,7 +94,10 @@ final class LineEditor {
   /// Ctrl-C: readline has restored the terminal and calls this; drop the line and prompt afresh.
   private static func interrupt() {
     interruptFlag = 1
-    guard reading != 0 else { return }
+    guard reading != 0 else {
+      Interruption.request()  // a statement is running: stop it
+      return
+    }
     _ = write(outFD, "\n", 1)
     rl_replace_line("", 0)
     rl_on_new_line()

@@ -39,3 +39,34 @@ final class EmbeddingTests: XCTestCase {
     }
   }
 }
+
+/// `Interruption.request()` (Ctrl-C in the REPL) stops a load or an evaluation under way.
+final class InterruptionTests: XCTestCase {
+  func testARequestStopsALoadAndAnEvaluationAndChangesNothing() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-interrupt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // More rows than the loader reads between two looks at the request.
+    let path = dir.appendingPathComponent("rows.csv").path
+    try Data(("n\n" + (0..<70_000).map { "\($0 % 7)\n" }.joined()).utf8).write(to: URL(fileURLWithPath: path))
+
+    let session = Session()
+    Interruption.request()
+    XCTAssertThrowsError(try session.load(name: "rows", path: path)) { error in
+      XCTAssertEqual((error as? TallyError)?.diagnostics.first?.message, "interrupted")
+    }
+    XCTAssertFalse(session.isDefined("rows"))
+
+    try session.load(name: "rows", path: path)  // the request was used up
+    Interruption.request()
+    XCTAssertThrowsError(try session.evaluate("sum(rows.n)")) { error in
+      XCTAssertEqual((error as? TallyError)?.diagnostics.first?.message, "interrupted")
+    }
+    // 70,000 rows are 10,000 cycles of 0…6, each summing to 21.
+    XCTAssertTrue(Render.json(try session.evaluate("sum(rows.n)"), zone: session.zone).hasSuffix(#""value": 210000}"#))
+
+    Interruption.request()
+    Interruption.reset()  // a request that no work saw is forgotten before new work
+    XCTAssertTrue(Render.json(try session.evaluate("count(rows)"), zone: session.zone).hasSuffix(#""value": 70000}"#))
+  }
+}
