@@ -260,16 +260,21 @@ enum VectorOps {
     }
     switch (a.data, b.data) {
     case (.string(let ca, let da), .string(let cb, let db)):
+      // The code of a null row may point nowhere (a column of nulls has no strings at all);
+      // its result is masked by `valid`, so it is only kept in bounds here.
+      guard !da.isEmpty, !db.isEmpty else { break }
       if sb == 0 {
         let rhs = db[Int(cb[0])]
         let byCode = da.map { test(Ops.compareStrings($0, rhs)) }
-        for i in 0..<n where byCode[Int(ca[i])] { out[i] = true }
+        for i in 0..<n where byCode[min(Int(ca[i]), da.count - 1)] { out[i] = true }
       } else if sa == 0 {
         let lhs = da[Int(ca[0])]
         let byCode = db.map { test(Ops.compareStrings(lhs, $0)) }
-        for i in 0..<n where byCode[Int(cb[i])] { out[i] = true }
+        for i in 0..<n where byCode[min(Int(cb[i]), db.count - 1)] { out[i] = true }
       } else {
-        for i in 0..<n where test(Ops.compareStrings(da[Int(ca[i])], db[Int(cb[i])])) { out[i] = true }
+        for i in 0..<n where test(Ops.compareStrings(da[min(Int(ca[i]), da.count - 1)], db[min(Int(cb[i]), db.count - 1)])) {
+          out[i] = true
+        }
       }
     case (.number, _), (_, .number):
       guard let x = doubles(a), let y = doubles(b) else { break }

@@ -133,6 +133,38 @@ final class EvaluationTests: XCTestCase {
     }
   }
 
+  /// A column with no value at all is a string column of nulls: every operator and function
+  /// takes it (comparisons are unknown, so `where` keeps nothing) and nothing crashes.
+  func testAColumnWithNoValues() throws {
+    let path = dir.appendingPathComponent("blank.csv").path
+    try Data("id,note,shop\n1,,A\n2,,B\n3,,\n".utf8).write(to: URL(fileURLWithPath: path))
+    let s = Session(zone: .utc)
+    try s.load(name: "d", path: path)
+    let cases: [(String, Value)] = [
+      (#"count(d where note = "x")"#, .int(0)),
+      (#"count(d where "x" <> note)"#, .int(0)),
+      (#"count(d where note < "x" or note >= "x")"#, .int(0)),
+      ("count(d where note = note)", .int(0)),
+      ("count(d where note != shop)", .int(0)),
+      (#"count(d where upper(note) = "A")"#, .int(0)),
+      (#"count(d where coalesce(note, shop) = "A")"#, .int(1)),
+      (#"count(d where if(id > 1, note, shop) = "A")"#, .int(1)),
+      (#"count(d where not (note = "x"))"#, .int(0)),
+      (#"count(d where note in ("x", "y"))"#, .int(0)),
+      (#"count(d where contains(note, "x") or starts_with(note, "") or ends_with(note, ""))"#, .int(0)),
+      ("count(d where note is null)", .int(3)),
+      ("count(d.note)", .int(0)),
+      ("count_distinct(d.note)", .int(0)),
+      ("max(d.note)", .null),
+      ("sum(d.id where length(note) > 0)", .int(0)),
+    ]
+    for (formula, want) in cases {
+      XCTAssertEqual(try s.scalar(formula), want, formula)
+    }
+    let grouped = try s.evaluate(#"count(d where note = "x") by shop"#)
+    XCTAssertEqual(Render.csv(grouped, zone: s.zone), "shop,value\nA,0\nB,0\n,0\n")
+  }
+
   /// Integer arithmetic that overflows is an error, not a wrapped number or a crash.
   func testIntegerOverflowIsAnError() {
     let s = Session(zone: .utc)
