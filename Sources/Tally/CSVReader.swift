@@ -116,6 +116,8 @@ struct TypeInferrer {
 
   mutating func observe(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
     if s == e { return }
+    // Only spaces: null in a typed column (a blank cell), text in a string column.
+    if p[s] == 32, trim(p, s, e).0 == e { return }
     nonNull += 1
     guard canInt || canNumber || canBool || canTime else { return }
     if canInt, parseInt(p, s, e) == nil { canInt = false }
@@ -170,16 +172,26 @@ struct ColumnBuilder {
     }
   }
 
+  /// Appends a field's value. In a typed column a field that does not parse is one of only
+  /// spaces (inference saw every other), and is null.
   mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
     if s == e { return appendNull() }
-    valid.append(true)
     switch type {
-    case .int: ints.append(parseInt(p, s, e) ?? 0)
-    case .number: numbers.append(parseDouble(p, s, e) ?? 0)
-    case .bool: bools.append(parseBool(p, s, e) ?? false)
-    case .time: ints.append(trimmedTime(p, s, e).map { zone.instant($0) } ?? 0)
+    case .int:
+      guard let v = parseInt(p, s, e) else { return appendNull() }
+      ints.append(v)
+    case .number:
+      guard let v = parseDouble(p, s, e) else { return appendNull() }
+      numbers.append(v)
+    case .bool:
+      guard let v = parseBool(p, s, e) else { return appendNull() }
+      bools.append(v)
+    case .time:
+      guard let v = trimmedTime(p, s, e) else { return appendNull() }
+      ints.append(zone.instant(v))
     case .string, .null, .duration: codes.append(strings.code(p, s, e))
     }
+    valid.append(true)
   }
 
   mutating func appendString(_ str: String) {
@@ -361,13 +373,14 @@ struct CSVReader {
           if fe < 0 {
             throw TallyError(
               .dataError(
-                Message.unterminatedQuote, file: path, line: quoteLine, column: col + 1,
+                Message.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
                 notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
           }
           if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
             throw TallyError(
               .dataError(
                 "unexpected text after the closing quote of field \(col + 1)", file: path, line: line,
+                column: lineAndColumn(p, i).column,
                 notes: ["quote the whole field and double any quote inside it"]))
           }
           if columns == nil || col < columns! {
@@ -416,15 +429,25 @@ struct CSVReader {
     return (i, line)
   }
 
-  func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (Int, Int) {
-    var line = 1
-    var lineStart = 0
-    for k in 0..<offset where p[k] == 10 {
+}
+
+/// The line (after LF, CRLF or a lone CR) and the column (in characters, from 1) of a byte
+/// offset in a data file, as diagnostics show them. Used only to report an error.
+func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (line: Int, column: Int) {
+  var line = 1
+  var lineStart = 0
+  var k = 0
+  let end = min(offset, p.count)
+  while k < end {
+    if p[k] == 10 || (p[k] == 13 && (k + 1 >= p.count || p[k + 1] != 10)) {
       line += 1
       lineStart = k + 1
     }
-    return (line, offset - lineStart + 1)
+    k += 1
   }
+  if line == 1, p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { lineStart = min(3, end) }
+  let prefix = String(decoding: UnsafeBufferPointer(rebasing: p[lineStart..<end]), as: UTF8.self)
+  return (line, prefix.count + 1)
 }
 
 struct HeaderSink: FieldSink {
@@ -514,16 +537,18 @@ func parseInt(_ p: UnsafeBufferPointer<UInt8>, _ s0: Int, _ e0: Int) -> Int64? {
     s += 1
   }
   guard s < e, e - s <= 19 else { return nil }
+  // Accumulated negatively, so that the smallest Int64 (whose magnitude has no positive) fits.
   var v: Int64 = 0
   for k in s..<e {
     let c = p[k]
     guard c >= 48 && c <= 57 else { return nil }
     let (m, o1) = v.multipliedReportingOverflow(by: 10)
-    let (a, o2) = m.addingReportingOverflow(Int64(c - 48))
+    let (a, o2) = m.subtractingReportingOverflow(Int64(c - 48))
     if o1 || o2 { return nil }
     v = a
   }
-  return neg ? -v : v
+  if neg { return v }
+  return v == .min ? nil : -v
 }
 
 private let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
@@ -620,6 +645,9 @@ enum JSONLinesReader {
   static func read(name: String, path: String, bytes: [UInt8], zone: Zone) throws -> Dataset {
     var start = 0
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+    if let bad = bytes.withUnsafeBufferPointer({ p in firstInvalidUTF8(p, from: start).map { lineAndColumn(p, $0) } }) {
+      throw TallyError(.dataError(Message.badUTF8, file: path, line: bad.line, column: bad.column, notes: ["save the file as UTF-8"]))
+    }
     var names: [String] = []
     var index: [String: Int] = [:]
     var rows: [[Int: String]] = []
@@ -636,9 +664,10 @@ enum JSONLinesReader {
       do {
         fields = try Array(slice).withUnsafeBufferPointer { try JSONObjectScanner.fields($0) }
       } catch let e as JSONObjectScanner.Failure {
+        let column = String(decoding: slice.prefix(e.offset), as: UTF8.self).count + 1
         throw TallyError(
           .dataError(
-            Message.badJSONLine(e.reason), file: path, line: line, column: e.offset + 1,
+            Message.badJSONLine(e.reason), file: path, line: line, column: column,
             notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
       }
       var row: [Int: String] = [:]
@@ -655,7 +684,7 @@ enum JSONLinesReader {
       }
       rows.append(row)
     }
-    if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(Message.emptyFile, file: path)) }
+    if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(Message.emptyJSONLines, file: path, line: 1)) }
     var inferrers = [TypeInferrer](repeating: TypeInferrer(), count: names.count)
     for row in rows {
       for (k, text) in row {

@@ -255,6 +255,7 @@ enum Message {
   static let quoteInField = "a quote inside an unquoted field; quote the whole field and double the quote"
   static let badUTF8 = "invalid UTF-8"
   static let emptyFile = "the file is empty; a header row is required"
+  static let emptyJSONLines = "the file is empty; it needs one JSON object per line"
   static func duplicateHeader(_ c: String) -> String { "column '\(c)' appears twice in the header" }
   static let emptyHeader = "a column has an empty name in the header"
   static func badJSONLine(_ why: String) -> String { "malformed JSON line: \(why)" }

@@ -60,9 +60,9 @@ public enum Instant: Hashable, Sendable {
   case day(TimeText)
   case instant(TimeText)
 
-  /// Parses `2024-06-30` or an instant.
+  /// Parses `2024-06-30` or an instant, with or without the `@` of a time literal.
   public init?(_ text: String) {
-    guard let t = parseTimeText(text) else { return nil }
+    guard let t = parseTimeText(text.hasPrefix("@") ? String(text.dropFirst()) : text) else { return nil }
     self = t.hasTime || t.offset != nil ? .instant(t) : .day(t)
   }
 

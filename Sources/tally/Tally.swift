@@ -44,6 +44,15 @@ struct TallyCommand: ParsableCommand {
 
   private static func run() {
     var arguments = replArguments(Array(CommandLine.arguments.dropFirst()))
+    // A negative UTC offset (`--tz -05:00`) is a value, not an option.
+    var j = 0
+    while j + 1 < arguments.count {
+      if ["--tz", "--as-of"].contains(arguments[j]), let c = arguments[j + 1].dropFirst().first, arguments[j + 1].hasPrefix("-"), c.isNumber
+      {
+        arguments[j...j + 1] = [arguments[j] + "=" + arguments[j + 1]]
+      }
+      j += 1
+    }
     // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
     // space keeps the parser from reading it as one; EvalCommand drops that space again.
     if let i = arguments.firstIndex(where: { $0 == "eval" }) {

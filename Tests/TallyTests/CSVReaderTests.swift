@@ -50,6 +50,11 @@ final class CSVReaderTests: XCTestCase {
       ("\u{FEFF}id,name\n1,x\n", #"id:int=[1] name:string=["x"]"#),
       // An empty field, quoted or not, is null.
       ("a,b\n1,\n,2\n\"\",3\n", "a:int=[1, null, null] b:int=[null, 2, 3]"),
+      // A field of only spaces is a blank cell (null) in a typed column, and text in a string column.
+      (
+        "n,x,b,t,s\n1,1.5,yes,2024-06-30, \n  , ,\"  \",  ,x\n",
+        #"n:int=[1, null] x:number=[1.5, null] b:bool=[true, null] t:time=[2024-06-30T00:00:00+00:00, null] s:string=[" ", "x"]"#
+      ),
       // A column with no value at all is a string column.
       ("a,b\n1,\n2,\"\"\n", "a:int=[1, 2] b:string=[null, null]"),
       // Inference over the whole column, narrowest first.
@@ -65,6 +70,8 @@ final class CSVReaderTests: XCTestCase {
       ("b\nyes\n1\n", #"b:string=["yes", "1"]"#),
       // Numbers beyond Int64 are numbers.
       ("n\n1\n9223372036854775808\n", "n:number=[1, 9.223372036854776e+18]"),
+      ("n\n9223372036854775807\n-9223372036854775808\n+7\n", "n:int=[9223372036854775807, -9223372036854775808, 7]"),
+      ("n\n-9223372036854775809\n", "n:number=[-9.223372036854776e+18]"),
       // Times: every written form; without an offset the session zone (UTC here) applies.
       (
         "t\n2024-06-30\n2024-06-30 12:34:56\n2024-06-30T12:34:56.5\n2024-06-30T12:34:56Z\n2024-06-30T12:34:56+08:00\n2024-06-30 12:34:56-05:30\n",
@@ -152,7 +159,14 @@ final class CSVReaderTests: XCTestCase {
       ("extra.csv", Array("a,b\n1,2\n3,4,5\n".utf8), "extra.csv:3: error: row has 3 fields, but the header has 2"),
       // The record after a quoted newline starts at line 4.
       ("after.csv", Array("a,b\n\"x\ny\",1\n2\n".utf8), "after.csv:4: error: row has 1 field, but the header has 2"),
-      ("quote.csv", Array("a,b\n1,2\n3,\"x\n4,5\n".utf8), "quote.csv:3:2: error: unterminated quoted field; close it with '\"'"),
+      ("quote.csv", Array("a,b\n1,2\n3,\"x\n4,5\n".utf8), "quote.csv:3:3: error: unterminated quoted field; close it with '\"'"),
+      // Columns count characters, not bytes.
+      ("wide.csv", Array("a,b,c\n中文,\"x\n".utf8), "wide.csv:2:4: error: unterminated quoted field; close it with '\"'"),
+      ("closing.csv", Array("a,b\r\"中\"x,1\r".utf8), "closing.csv:2:4: error: unexpected text after the closing quote of field 1"),
+      ("wide8.csv", Array("a,b\n中文中文,".utf8) + [0xFF], "wide8.csv:2:6: error: invalid UTF-8"),
+      ("utf8.jsonl", Array("{\"a\": 1}\n{\"a\": \"".utf8) + [0xFF] + Array("\"}\n".utf8), "utf8.jsonl:2:8: error: invalid UTF-8"),
+      ("wide.jsonl", Array("{\"名\": x}\n".utf8), "wide.jsonl:1:7: error: malformed JSON line: unexpected 'x'"),
+      ("empty.jsonl", Array("\n\n".utf8), "empty.jsonl:1: error: the file is empty; it needs one JSON object per line"),
       ("utf8.csv", Array("a,b\n1,x".utf8) + [0xFF] + Array("\n".utf8), "utf8.csv:2:4: error: invalid UTF-8"),
       ("utf8b.csv", Array("a\nok\n\u{4E2D}".utf8).dropLast() + [0x41], "utf8b.csv:3:1: error: invalid UTF-8"),
       ("empty.csv", [], "empty.csv:1: error: the file is empty; a header row is required"),

@@ -233,6 +233,9 @@ final class EvalEndToEndTests: XCTestCase {
     XCTAssertEqual(shDays.stdout, "day,value\n2024-06-01,1\n2024-06-15,1\n2024-06-29,1\n2024-06-30,1\n2024-07-01,1\n,1\n")
     let offsetZone = try json(["count(orders)", "--tz", "+05:30", "--as-of", "2024-06-30"] + data)
     XCTAssertEqual(offsetZone["as_of"] as? String, "2024-07-01T00:00:00+05:30")
+    // A negative offset is the option's value, not another option; `@` may start an as-of as in `at`.
+    let west = try json(["count(orders)", "--tz", "-05:00", "--as-of", "@2024-06-30"] + data)
+    XCTAssertEqual(west["as_of"] as? String, "2024-07-01T00:00:00-05:00")
   }
 
   // MARK: Errors
