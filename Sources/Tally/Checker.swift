@@ -330,7 +330,7 @@ public struct Checker {
     if case .row(let rel, let schema) = ctx.level {
       if let t = schema.type(of: n) { return Node(.column(n), t, r) }
       if catalog.values[n] != nil { return inline(n, r, ctx) }
-      error(Message.unknownColumn(n, rel.name), ctx, r, notes: suggestion(n, in: schema.columns.map(\.name)))
+      error(Message.unknownColumn(n, rel.name), ctx, r, notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
       return nil
     }
     if catalog.values[n] != nil { return inline(n, r, ctx) }
@@ -343,7 +343,7 @@ public struct Checker {
       error(Message.columnOutsideAggregate(n), ctx, r, notes: owners.count == 1 ? ["it is a column of '\(owners[0])'"] : [])
       return nil
     }
-    let candidates = catalog.allNames + Function.allCases.map(\.rawValue)
+    let candidates = catalog.allNames + Function.allCases.map(\.rawValue) + ["true", "false", "null"]
     error(Message.unknownName(n), ctx, r, notes: suggestion(n, in: candidates))
     return nil
   }
@@ -358,6 +358,14 @@ public struct Checker {
     var inner = ctx
     inner.source = def.source
     inner.inlining.append(n)
+    if case .row = ctx.level {
+      // A value is a metric formula; inside an aggregate only a constant one may be used, and
+      // one that aggregates is reported here, where it is used, not inside its definition.
+      inner.level = .metric
+      inner.grouping = nil
+      inner.groupingSite = nil
+      inner.windowed = false
+    }
     let before = diagnostics.count
     guard var node = check(def.expr, inner) else {
       if diagnostics.count == before { error(Message.definitionHasError(n), ctx, r) }
@@ -376,7 +384,8 @@ public struct Checker {
       if catalog.datasets[d] != nil || catalog.views[d] != nil {
         error(Message.columnOutsideAggregate("\(d).\(c)"), ctx, r)
       } else {
-        error(Message.unknownDataset(d), ctx, r, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+        let dr = SourceRange(r.start, max(r.start, cr.start - 1))
+        error(Message.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
       }
       return nil
     }
@@ -450,7 +459,10 @@ public struct Checker {
     if let filter { references(filter, members: &members, bare: &bare) }
     if let relationName { members.insert((relationName, args[0].range), at: 0) }
     for (d, dr) in members where catalog.datasets[d] == nil && catalog.views[d] == nil {
-      error(Message.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+      // Under the dataset's name, not the whole `dataset.column`.
+      let quoted = ctx.source.slice(dr.start..<min(dr.end, dr.start + 1)) == "`"
+      let nameRange = SourceRange(dr.start, min(dr.end, dr.start + d.utf8.count + (quoted ? 2 : 0)))
+      error(Message.unknownDataset(d), ctx, nameRange, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
       return nil
     }
     var named = members.first?.0
@@ -510,7 +522,9 @@ public struct Checker {
         switch k {
         case .column(let c):
           guard let t = schema.type(of: c) else {
-            errorAtKey(c, Message.byColumnMissing(c, rel.name), ctx, fallback: r, notes: suggestion(c, in: schema.columns.map(\.name)))
+            errorAtKey(
+              c, Message.byColumnMissing(c, rel.name), ctx, fallback: r,
+              notes: suggestion(c, in: schema.columns.map(\.name) + Period.allCases.map(\.rawValue)))
             return nil
           }
           if let (t0, d0) = groupKeyTypes[c], !(t0 == t || (t0.isNumeric && t.isNumeric) || t0 == .null || t == .null) {

@@ -55,7 +55,7 @@ public struct Parser {
       do {
         statements.append(try p.statement())
         if !p.at(.newline) && !p.at(.eof) {
-          p.fail(Message.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range)
+          p.fail(Message.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
         }
       } catch {
         if case .identifier(let keyword) = p.tokens[start].kind, ["dataset", "let", "metric"].contains(keyword) {
@@ -79,7 +79,7 @@ public struct Parser {
       try p.checkDepth(e)
       while p.at(.newline) { p.pos += 1 }
       if !p.at(.eof) {
-        p.fail(Message.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range)
+        p.fail(Message.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
         return (nil, p.diagnostics)
       }
       return (p.diagnostics.isEmpty ? e : nil, p.diagnostics)
@@ -124,6 +124,14 @@ public struct Parser {
     case .newline: return "the end of the line"
     case .eof: return "the end of the input"
     }
+  }
+
+  /// A word where an expression has ended is most likely a misspelt clause or operator
+  /// (`count(orders) ovr 7d`): suggest it.
+  func keywordHint(_ t: Token) -> [String] {
+    guard case .identifier(let w) = t.kind, w.count > 1, !Parser.reserved.contains(w) else { return [] }
+    // In this order, so that a tie goes to the clause (`ovr` is `over`, not `or`).
+    return nearest(w, in: ["over", "offset", "where", "by", "at", "and", "or", "is", "in"]).map { [Message.didYouMean($0)] } ?? []
   }
 
   private mutating func expectPunct(_ p: String, _ what: String? = nil) throws -> Token {
@@ -590,6 +598,11 @@ public struct Parser {
     }
     if case .name(let base) = e.kind, atPunct(".") {
       _ = advance()
+      // After a dot only a column can follow, so a keyword is a column's name (`orders.at`).
+      if case .identifier(let c) = peek.kind {
+        let cr = advance().range
+        return Expr(.member(base, c, cr), e.range.union(cr))
+      }
       let (c, cr) = try name("a column name after '.'")
       return Expr(.member(base, c, cr), e.range.union(cr))
     }

@@ -85,7 +85,7 @@ public final class Session {
   }
 
   @discardableResult
-  func load(name: String, path: String, timeColumn: String?, site: DefinitionSite?) throws -> Dataset {
+  func load(name: String, path: String, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil) throws -> Dataset {
     if !allowsRedefinition, let s = sites[name] {
       throw TallyError(duplicate(name, at: site, first: s))
     }
@@ -94,7 +94,7 @@ public final class Session {
       let names = try DataLoader.header(path: path)
       let empty = Vector(type: .null, data: .string(codes: [], dictionary: []), valid: nil)
       ds = Dataset(name: name, path: path, columns: (names ?? []).map { Column(name: $0, vector: empty) }, rowCount: 0)
-      try add(ds, timeColumn: timeColumn, site: site)
+      try add(ds, timeColumn: timeColumn, site: timeSite ?? site)
       if names == nil { catalog.datasets[name]?.open = true }
       catalog.datasets[name]?.timeColumn = timeColumn ?? ""
       return ds
@@ -105,7 +105,7 @@ public final class Session {
       ds = try DataLoader.load(name: name, path: path, zone: zone)
       cache?.put(path, zone: zone, ds)
     }
-    try add(ds, timeColumn: timeColumn, site: site)
+    try add(ds, timeColumn: timeColumn, site: timeSite ?? site)
     loads[name] = (path, timeColumn, site)
     return ds
   }
@@ -386,8 +386,17 @@ public final class Session {
             .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
         }
       }
+      // A wrong time column is reported at its name, the last word of the statement.
+      var timeSite: DefinitionSite?
+      if let time {
+        let text = st.source.slice(st.range.start..<st.range.end)
+        if let r = text.range(of: time, options: .backwards) {
+          let start = st.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound)
+          timeSite = DefinitionSite(source: st.source, range: SourceRange(start, start + time.utf8.count))
+        }
+      }
       do {
-        try load(name: name, path: full, timeColumn: time, site: site)
+        try load(name: name, path: full, timeColumn: time, site: site, timeSite: timeSite)
       } catch var e as TallyError {
         // A missing file is reported at the declaration.
         e.diagnostics = e.diagnostics.map { d in

@@ -45,6 +45,7 @@ final class CheckerTests: XCTestCase {
         text: """
           let paid = orders where status != "unpaid"
           metric dispute_rate = count(refunds where intervened) / count(paid) over 28d
+          let paid_count = count(paid)
           """))
     return s
   }
@@ -354,6 +355,60 @@ final class CheckerTests: XCTestCase {
         <expr>:1:5: error: the argument of 'sum' must be a number or a duration, not a time
         1 | sum(paid_at)
           |     ^~~~~~~
+
+        """
+      ),
+      (
+        // A value that aggregates is reported where it is used, not inside its definition.
+        "sum(orders.amount where amount > paid_count)",
+        """
+        <expr>:1:34: error: 'paid_count' is not a constant, so it cannot be used inside an aggregate
+        1 | sum(orders.amount where amount > paid_count)
+          |                                  ^~~~~~~~~~
+
+        """
+      ),
+      (
+        "sum(ordrs.amount)",
+        """
+        <expr>:1:5: error: unknown dataset 'ordrs'
+        1 | sum(ordrs.amount)
+          |     ^~~~~
+        note: did you mean 'orders'?
+
+        """
+      ),
+      (
+        "count(orders) ovr 7d",
+        """
+        <expr>:1:15: error: expected the end of the formula, found 'ovr'
+        1 | count(orders) ovr 7d
+          |               ^~~
+        note: did you mean 'over'?
+
+        """
+      ),
+      (
+        "count(orders) by dya",
+        """
+        <expr>:1:18: error: 'by dya': dataset 'orders' has no column 'dya'
+        1 | count(orders) by dya
+          |                  ^~~
+        note: did you mean 'day'?
+
+        """
+      ),
+      (
+        "count(orders where vip = tru) + nul",
+        """
+        <expr>:1:26: error: unknown column 'tru' in 'orders'
+        1 | count(orders where vip = tru) + nul
+          |                          ^~~
+        note: did you mean 'true'?
+        <expr>:1:33: error: unknown name 'nul'
+        1 | count(orders where vip = tru) + nul
+          |                                 ^~~
+        note: did you mean 'null'?
 
         """
       ),

@@ -205,6 +205,16 @@ final class CheckEndToEndTests: XCTestCase {
     let json = try TallyProcess.run(["check", "a.kpi", "--format", "json"], in: dir)
     XCTAssertEqual(json.code, 0, json.stderr)  // 6 orders: the target > 5 holds, and it was kept across the comment
     XCTAssertTrue(json.stdout.contains("\"target\": {\"op\": \">\", \"value\": 5}"), json.stdout)
+    // A wrong time column is pointed at; a keyword after a dot is a column (`orders.at`).
+    try Data("dataset orders from \"orders.csv\" time nope\nmetric a = count(orders)\n".utf8).write(to: dir.appendingPathComponent("c.kpi"))
+    let time = try TallyProcess.run(["check", "c.kpi"], in: dir)
+    XCTAssertEqual(time.code, 2)
+    XCTAssertTrue(time.stderr.hasPrefix("c.kpi:1:39: error: unknown column 'nope' in 'orders'\n"), time.stderr)
+    try Data("id,at\n1,2024-06-01\n2,2024-06-03\n".utf8).write(to: dir.appendingPathComponent("k.csv"))
+    try Data("dataset k from \"k.csv\" time `at`\nmetric last = max(k.at)\n".utf8).write(to: dir.appendingPathComponent("k.kpi"))
+    let keyword = try TallyProcess.run(["check", "k.kpi", "--format", "json"], in: dir)
+    XCTAssertEqual(keyword.code, 0, keyword.stderr)
+    XCTAssertTrue(keyword.stdout.contains(#""value": "2024-06-03T00:00:00+00:00""#), keyword.stdout)
   }
 
   func testCycleIsNamed() throws {
