@@ -338,7 +338,7 @@ public final class Executor {
           map[start] = id
         }
         lastStart = start
-        lastEnd = start + Micros.hour  // every period lasts at least an hour
+        lastEnd = zone.periodEnd(p, t)
         lastId = id
         ids[i] = id
       }

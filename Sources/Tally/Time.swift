@@ -294,6 +294,26 @@ public final class Zone: @unchecked Sendable {
     }
   }
 
+  /// The start of the period after the one containing an instant (its exclusive end). Not
+  /// always the start plus its length: a DST change may shift a local hour by half an hour.
+  public func periodEnd(_ p: Period, _ t: Int64) -> Int64 {
+    let (day, micro) = localDay(t)
+    let end: Int64
+    switch p {
+    case .hour: end = fromLocal(day * Micros.day + (micro / Micros.hour + 1) * Micros.hour)
+    case .day: end = fromLocal((day + 1) * Micros.day)
+    case .week:
+      let wd = Int((day % 7 + 7 + 3) % 7)
+      end = fromLocal((day - Int64(wd) + 7) * Micros.day)
+    case .month, .quarter, .year:
+      let (y, m, _) = civilFromDays(day)
+      let sm = p == .month ? m : p == .quarter ? (m - 1) / 3 * 3 + 1 : 1
+      let next = sm + (p == .month ? 1 : p == .quarter ? 3 : 12)
+      end = fromLocal(daysFromCivil(y + (next - 1) / 12, (next - 1) % 12 + 1, 1) * Micros.day)
+    }
+    return max(end, t &+ 1)
+  }
+
   /// The label of the period containing an instant: `2024-06-30T13`, `2024-06-30`, `2024-W26`, `2024-06`.
   public func label(_ p: Period, _ t: Int64) -> String {
     let (day, micro) = localDay(t)

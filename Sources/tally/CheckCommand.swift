@@ -18,8 +18,11 @@ enum DefinitionFiles {
       var found: [String] = []
       if let e = FileManager.default.enumerator(atPath: p) {
         for case let rel as String in e where rel.hasSuffix(".kpi") {
+          // Hidden files and directories (`.git`, `.build`) are not definitions.
           if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-          found.append(p == "." ? rel : (p as NSString).appendingPathComponent(rel))
+          let path = p == "." ? rel : (p as NSString).appendingPathComponent(rel)
+          var isDirectory: ObjCBool = false
+          if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { found.append(path) }
         }
       }
       files += found.sorted()
@@ -36,7 +39,7 @@ struct CheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Evaluate every metric and assert of .kpi files; exit 1 when one fails.",
     discussion: """
-      PATHs are .kpi files or directories (every *.kpi below them, in path order; default: the current directory). All files form one namespace.
+      PATHs are .kpi files or directories (every *.kpi file below them, in path order, hidden ones skipped; default: the current directory). All files form one namespace.
 
       Exit codes: 0 all pass; 1 a metric failed its target or an assert is false (with --strict, also a metric at warn); 2 an error in a definition, an argument or the data.
       """

@@ -274,6 +274,28 @@ final class EvaluationTests: XCTestCase {
     XCTAssertEqual(try s.scalar("count(x) over 24h"), .int(3))
   }
 
+  /// Hours around changes that are not a whole hour: each row goes to its own local hour,
+  /// whatever rows come before it.
+  func testHoursAroundHalfHourChanges() throws {
+    // Lord Howe Island springs from 02:00 (+10:30) to 02:30 (+11:00) on 2024-10-06.
+    let howe = try writeFile(
+      dir, "howe.csv",
+      "t\n2024-10-05T15:25:00Z\n2024-10-05T15:30:00Z\n2024-10-05T16:00:00Z\n2024-10-05T16:10:00Z\n2024-10-05T16:35:00Z\n")
+    // local: 01:55, 02:30, 03:00, 03:10, 03:35
+    let s = Session(zone: Zone("Australia/Lord_Howe")!)
+    try s.load(name: "h", path: howe)
+    XCTAssertEqual(
+      Render.csv(try s.evaluate("count(h) by hour"), zone: s.zone), "hour,value\n2024-10-06T01,1\n2024-10-06T02,1\n2024-10-06T03,3\n")
+    XCTAssertEqual(try s.scalar("count(h where hour(t) = 3)"), .int(3))
+    // Pyongyang went from 23:30 (+08:30) to 00:00 (+09:00) on 2018-05-05: a short hour 23, then the next day.
+    let pyongyang = try writeFile(dir, "py.csv", "t\n2018-05-04T14:40:00Z\n2018-05-04T15:00:00Z\n2018-05-04T15:20:00Z\n")
+    // local: 23:10 on the 4th, 00:00 and 00:20 on the 5th
+    let p = Session(zone: Zone("Asia/Pyongyang")!)
+    try p.load(name: "p", path: pyongyang)
+    XCTAssertEqual(Render.csv(try p.evaluate("count(p) by hour"), zone: p.zone), "hour,value\n2018-05-04T23,1\n2018-05-05T00,2\n")
+    XCTAssertEqual(Render.csv(try p.evaluate("count(p) by day"), zone: p.zone), "day,value\n2018-05-04,1\n2018-05-05,2\n")
+  }
+
   /// Asia/Shanghai day boundaries: a day runs from 16:00Z to 16:00Z.
   func testShanghaiDays() throws {
     let path = try writeFile(

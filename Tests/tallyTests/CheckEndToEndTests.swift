@@ -174,6 +174,20 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(lines[1].hasPrefix("a.kpi:3:"), r.stderr)
   }
 
+  func testADirectoryIsSearchedInPathOrderSkippingHiddenOnes() throws {
+    let dir = try TallyProcess.directory([
+      "k/b.kpi": "metric b = 2\n",
+      "k/a.kpi/inside.kpi": "metric a = 1\n",  // a directory named like a file is searched
+      "k/.git/x.kpi": "metric hidden = 1\n  target < 0\n",
+      "k/.draft.kpi": "metric draft = 1\n  target < 0\n",
+    ])
+    let r = try TallyProcess.run(["check", "k", "--format", "json"], in: dir)
+    XCTAssertEqual(r.code, 0, r.stderr)
+    let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let metrics = report?["metrics"] as? [[String: Any]] ?? []
+    XCTAssertEqual(metrics.map { $0["name"] as? String }, ["a", "b"], r.stdout)
+  }
+
   func testNameDefinedTwiceAcrossFilesNamesBothPlaces() throws {
     let dir = try TallyProcess.directory([
       "k/a.kpi": "dataset orders from \"../orders.csv\"\nmetric total = count(orders)\n",
