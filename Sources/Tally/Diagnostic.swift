@@ -144,6 +144,13 @@ func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String
   nearest(name, in: candidates.sorted()).map { [Message.didYouMean($0)] } ?? []
 }
 
+/// A name as a formula writes it: backquoted unless it is a plain identifier (`` `order id` ``).
+func written(_ name: String) -> String {
+  guard let first = name.first else { return "``" }
+  let plain = (first.isLetter || first == "_") && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+  return plain && !Parser.reserved.contains(name) ? name : "`\(name)`"
+}
+
 /// Every diagnostic message, as one lowercase phrase stating the rule.
 enum Message {
   static func didYouMean(_ s: String) -> String { "did you mean '\(s)'?" }
@@ -177,13 +184,13 @@ enum Message {
   static func unknownDataset(_ s: String) -> String { "unknown dataset '\(s)'" }
   static func unknownFunction(_ s: String) -> String { "unknown function '\(s)'" }
   static func ambiguousColumn(_ c: String, _ ds: [String]) -> String {
-    "column '\(c)' is in several datasets (\(ds.map { "'\($0)'" }.joined(separator: ", "))); name one, as in '\(ds[0]).\(c)'"
+    "column '\(c)' is in several datasets (\(ds.map { "'\($0)'" }.joined(separator: ", "))); name one, as in '\(written(ds[0])).\(written(c))'"
   }
   static func columnOutsideAggregate(_ c: String) -> String {
-    "column '\(c)' is used outside an aggregate; wrap it in one, as in 'sum(\(c))'"
+    "column '\(c)' is used outside an aggregate; wrap it in one, as in 'sum(\(c.contains(".") ? c : written(c)))'"
   }
   static func datasetAsValue(_ d: String) -> String {
-    "dataset '\(d)' is not a value; count its rows with 'count(\(d))'"
+    "dataset '\(d)' is not a value; count its rows with 'count(\(written(d)))'"
   }
   static func aggregateInRow(_ f: String) -> String { "aggregate '\(f)' inside another aggregate or a row filter" }
   static func twoDatasets(_ a: String, _ b: String) -> String {
@@ -222,7 +229,7 @@ enum Message {
   static func definitionHasError(_ n: String) -> String { "'\(n)' has an error" }
   static func notConstantInAggregate(_ n: String) -> String { "'\(n)' is not a constant, so it cannot be used inside an aggregate" }
   static func aggregateNeedsColumn(_ f: String, _ d: String) -> String {
-    "'\(f)' needs a column or a row formula, as in '\(f)(\(d).amount)'"
+    "'\(f)' needs a column or a row formula, as in '\(f)(\(written(d)).amount)'"
   }
   static let percentileNotConstant = "the percentile must be a constant number, as in 90%"
   static let durationOutOfRange = "duration out of range; a duration spans at most 10,000 years"

@@ -305,14 +305,23 @@ public struct Lexer {
         case "r": value += "\r"
         case "u":
           var hex = ""
-          if peek() == "{" {
-            i += 1
-            while let h = peek(), h != "}", hex.count < 8 {
-              hex.unicodeScalars.append(h)
+          guard peek() == "{" else {
+            // `\u4E2D`: the code point goes in braces.
+            var digits = ""
+            while let h = peek(), h.properties.isASCIIHexDigit, digits.count < 8 {
+              digits.unicodeScalars.append(h)
               i += 1
             }
-            if peek() == "}" { i += 1 }
+            let example = digits.isEmpty ? "4E2D" : digits
+            error(Message.badEscape("u\(digits)"), from: escStart, notes: ["write a code point in braces, as \\u{\(example)}"])
+            continue
           }
+          i += 1
+          while let h = peek(), h != "}", hex.count < 8 {
+            hex.unicodeScalars.append(h)
+            i += 1
+          }
+          if peek() == "}" { i += 1 }
           if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
             value.unicodeScalars.append(s)
           } else {

@@ -9,7 +9,7 @@ struct ReplCommand: ParsableCommand {
     commandName: "repl",
     abstract: "Write and explore formulas interactively.",
     discussion: """
-      Loads the given .kpi files, directories of them and data files first. `tally ARGS` without a subcommand is `tally repl ARGS`. On a terminal: line editing, history (~/.tally_history or $TALLY_HISTORY), Tab completion; type :help. With stdin from a file or a pipe, runs its lines without prompts and exits with 1 if any line failed.
+      Loads the given .kpi files, directories of them and data files first. `tally ARGS` without a subcommand is `tally repl ARGS`. On a terminal: line editing, history (~/.tally_history or $TALLY_HISTORY), Tab completion; type :help. With stdin from a file or a pipe, runs its lines without prompts and exits with 1 if any line failed. Exits with 2 if a file given here did not load.
 
       Examples:
         tally repl after-sales.kpi orders=data/orders.csv
@@ -40,7 +40,14 @@ struct ReplCommand: ParsableCommand {
       return (c.start, c.candidates)
     }
 
-    for input in inputs { write(repl.load(input)) }
+    // A file named on the command line that cannot be loaded is an argument error (exit 2 at
+    // the end); the session still starts, so the other files and the prompt stay usable.
+    var argumentFailed = false
+    for input in inputs {
+      let out = repl.load(input)
+      argumentFailed = argumentFailed || out.failed
+      write(out)
+    }
     if interactive {
       // With the prompts: on stderr when stdout is not a terminal.
       write(text: "tally \(TallyCommand.configuration.version) — type :help for help, :quit or Ctrl-D to leave\n", to: editor.promptFD)
@@ -72,6 +79,7 @@ struct ReplCommand: ParsableCommand {
     if interactive { repl.cancel() }
     write(repl.finish())
     editor.close()
+    if argumentFailed { throw ExitCode(2) }
     if !interactive && repl.failureCount > 0 { throw ExitCode(1) }
   }
 

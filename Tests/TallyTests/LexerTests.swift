@@ -166,6 +166,20 @@ final class LexerTests: XCTestCase {
         """#
       ),
       (
+        #""\u00e9t\u00e9""#,
+        #"""
+        t.kpi:1:2: error: unknown escape sequence '\u00e9' in string
+        1 | "\u00e9t\u00e9"
+          |  ^~~~~~
+        note: write a code point in braces, as \u{00e9}
+        t.kpi:1:9: error: unknown escape sequence '\u00e9' in string
+        1 | "\u00e9t\u00e9"
+          |         ^~~~~~
+        note: write a code point in braces, as \u{00e9}
+
+        """#
+      ),
+      (
         "count(x) over 3x",
         """
         t.kpi:1:15: error: unknown duration unit 'x'; units are s, m, h, d, w, mo, y

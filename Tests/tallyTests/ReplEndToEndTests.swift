@@ -93,6 +93,13 @@ final class ReplEndToEndTests: XCTestCase {
       """)
   }
 
+  func testAFileArgumentThatDoesNotLoadExitsWithTwo() throws {
+    let r = try run(["repl", "ordrs.csv", "orders=orders.csv"], input: "count(orders)\n")
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.contains("ordrs.csv: error: no such file"), r.stderr)
+    XCTAssertTrue(r.stdout.hasSuffix("\n6\n"), r.stdout)  // the other file loaded and the script ran
+  }
+
   func testNoArgumentsStartsTheRepl() throws {
     let r = try run([], input: "1 + 2\n:quit\n3\n")
     XCTAssertEqual(r.code, 0, r.stderr)
