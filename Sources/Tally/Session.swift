@@ -39,8 +39,10 @@ public final class Session {
   public var allowsRedefinition = false
   /// When set, a `dataset` path outside this directory (after resolving `..` and symbolic links) is refused.
   public var root: String?
-  /// Files that replace declared datasets (by name), for `tally test` fixtures.
+  /// Files that replace declared datasets (by name): `tally test` fixtures, `--data` next to `--file`.
   public var datasetOverrides: [String: String] = [:]
+  /// Time columns that replace declared ones (by dataset name), with `datasetOverrides`.
+  public var timeColumnOverrides: [String: String] = [:]
   /// Loaded files shared between sessions (by path), so that several sessions read a file once.
   public var cache: DatasetCache?
   /// The names formulas can use.
@@ -239,6 +241,7 @@ public final class Session {
       probe.headersOnly = true
       probe.root = root
       probe.datasetOverrides = datasetOverrides
+      probe.timeColumnOverrides = timeColumnOverrides
       probe.catalog = catalog
       probe.sites = sites
       do {
@@ -376,7 +379,8 @@ public final class Session {
       throw TallyError(duplicate(name, at: site, first: first))
     }
     switch st.kind {
-    case .dataset(let name, let path, let time):
+    case .dataset(let name, let path, let declaredTime):
+      let time = timeColumnOverrides[name] ?? declaredTime
       let full = datasetOverrides[name] ?? resolvePath(path, baseDirectory)
       if let root, datasetOverrides[name] == nil {
         let real = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
@@ -388,7 +392,7 @@ public final class Session {
       }
       // A wrong time column is reported at its name, the last word of the statement.
       var timeSite: DefinitionSite?
-      if let time {
+      if let time = declaredTime, timeColumnOverrides[name] == nil {
         let text = st.source.slice(st.range.start..<st.range.end)
         if let r = text.range(of: time, options: .backwards) {
           let start = st.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound)

@@ -12,6 +12,9 @@ struct EvalCommand: ParsableCommand {
         tally eval 'count(orders)' --data orders=orders.csv
         tally eval 'count(refunds where intervened) / count(orders) over 28d' --file kpis/
         tally eval dispute_rate --file kpis/ --as-of 2024-06-30 --format json
+        tally eval dispute_rate --file kpis/ --data orders=exports/orders-july.csv
+
+      A --data dataset that a --file also declares replaces the declared file (and, with ,time=COL, its time column).
       """
   )
 

@@ -153,14 +153,29 @@ struct SessionOptions: ParsableArguments {
 
   @OptionGroup var time: TimeOptions
 
-  /// A session with the zone, as-of, data and files loaded.
+  /// A session with the zone, as-of, data and files loaded. A `--data` dataset that a file
+  /// also declares replaces the file's path (and its time column, when `,time=` is given), so
+  /// the same definitions run over another export.
   func makeSession() throws -> Session {
     let session = try time.makeSession()
+    let files = file.isEmpty ? [] : try DefinitionFiles.collect(file)
+    var declared = Set<String>()
+    for f in files {
+      guard let source = try? Session.readSource(f) else { continue }  // reported by defineFiles
+      for st in Parser.parse(source).statements {
+        if case .dataset(let name, _, _) = st.kind { declared.insert(name) }
+      }
+    }
     for d in data {
       let (name, path, time) = try DataArgument.parse(d)
-      try session.load(name: name, path: path, timeColumn: time)
+      if declared.contains(name) {
+        session.datasetOverrides[name] = path
+        if let time { session.timeColumnOverrides[name] = time }
+      } else {
+        try session.load(name: name, path: path, timeColumn: time)
+      }
     }
-    if !file.isEmpty { try session.defineFiles(try DefinitionFiles.collect(file)) }
+    if !files.isEmpty { try session.defineFiles(files) }
     return session
   }
 }

@@ -196,6 +196,14 @@ final class EvalEndToEndTests: XCTestCase {
     let formula = try tally(
       ["eval", "paid_share * 6 - count(orders where status = \"paid\")", "--file", kpi, "--format", "json"], cwd: elsewhere)
     XCTAssertTrue(formula.stdout.contains("\"value\": 0"), formula.stdout + formula.stderr)
+    // `--data` for a dataset the file declares runs the same metric over another export
+    // (1 of 2 orders paid, the latest on 06-02), and `,time=` replaces its time column.
+    let export = dir.appendingPathComponent("export.csv")
+    try Data("id,status,paid_at,shipped_at\n1,paid,2024-06-01,2024-06-09\n2,unpaid,2024-06-02,\n".utf8).write(to: export)
+    let other = try tally(["eval", "paid_share", "--file", kpi, "--data", "orders=\(export.path)", "--format", "json"])
+    XCTAssertEqual(other.stdout, #"{"as_of": "2024-06-03T00:00:00+00:00", "value": 0.5}"# + "\n", other.stderr)
+    let shipped = try tally(["eval", "count(orders)", "--file", kpi, "--data", "orders=\(export.path),time=shipped_at", "--format", "json"])
+    XCTAssertEqual(shipped.stdout, #"{"as_of": "2024-06-10T00:00:00+00:00", "value": 2}"# + "\n", shipped.stderr)
     let unknown = try tally(["eval", "paid_shar", "--file", kpi], cwd: elsewhere)
     XCTAssertEqual(unknown.code, 2)
     XCTAssertEqual(
