@@ -51,6 +51,8 @@ public struct MetricResult: Sendable {
   public var target: BoundValue?
   /// Its evaluated `warn` bound, if any.
   public var warn: BoundValue?
+  /// How long its evaluation took, in seconds (the data already loaded).
+  public var seconds: Double = 0
 }
 
 /// One evaluated assert.
@@ -65,6 +67,8 @@ public struct AssertResult: Sendable {
   public var value: MetricValue
   /// True when the value, or every group's value, is `true`.
   public var passed: Bool
+  /// How long its evaluation took, in seconds (the data already loaded).
+  public var seconds: Double = 0
 }
 
 /// Everything `tally check` found.
@@ -75,6 +79,8 @@ public struct CheckReport: Sendable {
   public var metrics: [MetricResult]
   /// Every assert, in definition order.
   public var asserts: [AssertResult]
+  /// The definition files in the order they were read.
+  public var files: [String] = []
 
   /// 0 when everything holds; 1 when a metric fails, an assert is false, or (strict) a metric warns.
   public func exitCode(strict: Bool) -> Int32 {
@@ -115,17 +121,20 @@ extension Session {
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }
+      let started = Date()
       let e = try evaluate(m.expr, in: st.source)
       let (target, warn) = try bounds(of: m, in: st.source)
       let status = Session.status(e.value, target: target, warn: warn)
       metricResults.append(
         MetricResult(
           name: m.name, file: st.source.name, line: st.line, formula: st.source.slice(m.expr.range.start..<m.expr.range.end),
-          description: m.description, format: m.format, value: e.value, status: status, target: target, warn: warn))
+          description: m.description, format: m.format, value: e.value, status: status, target: target, warn: warn,
+          seconds: Date().timeIntervalSince(started)))
     }
     var assertResults: [AssertResult] = []
     for st in asserts {
       guard case .assert(let x) = st.kind else { continue }
+      let started = Date()
       let e = try evaluate(x, in: st.source)
       let passed: Bool
       switch e.value {
@@ -134,9 +143,10 @@ extension Session {
       }
       assertResults.append(
         AssertResult(
-          file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed))
+          file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed,
+          seconds: Date().timeIntervalSince(started)))
     }
-    return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults)
+    return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults, files: sourceOrder)
   }
 }
 

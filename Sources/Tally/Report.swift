@@ -130,10 +130,14 @@ public enum Report {
       case .none: return "➖"
       }
     }
-    let failed = r.metrics.filter { $0.status == .fail }.count + r.asserts.filter { !$0.passed }.count
+    let failed = r.metrics.filter { $0.status == .fail }.count
     let warned = r.metrics.filter { $0.status == .warn }.count
+    let falseAsserts = r.asserts.filter { !$0.passed }.count
     var out = "## Tally KPI check\n\n"
-    out += "As of `\(zone.iso(r.asOf))`: **\(r.metrics.count) metrics, \(failed) failing, \(warned) warning.**\n\n"
+    out +=
+      "As of `\(zone.iso(r.asOf))`: **\(r.metrics.count) \(r.metrics.count == 1 ? "metric" : "metrics"), \(failed) failing, \(warned) warning"
+    if !r.asserts.isEmpty { out += "; \(r.asserts.count) \(r.asserts.count == 1 ? "assert" : "asserts"), \(falseAsserts) false" }
+    out += ".**\n\n"
     if !r.metrics.isEmpty {
       out += "| | Metric | Value | Target | Warn | Description |\n|---|---|--:|---|---|---|\n"
       for m in r.metrics {
@@ -152,13 +156,15 @@ public enum Report {
 
   /// JUnit XML: one testcase per metric and assert; failures carry the formula and the value.
   public static func junit(_ r: CheckReport, zone: Zone, strict: Bool) -> String {
-    var byFile: [(String, [String], Int)] = []
-    func add(_ file: String, _ xml: String, failed: Bool) {
-      if let i = byFile.firstIndex(where: { $0.0 == file }) {
-        byFile[i].1.append(xml)
-        byFile[i].2 += failed ? 1 : 0
+    // Suites by file, in the order files first appear (metrics and asserts alike).
+    var byFile: [(file: String, cases: [(line: Int, xml: String)], failed: Int, seconds: Double)] = []
+    func add(_ file: String, _ line: Int, _ xml: String, failed: Bool, seconds: Double) {
+      if let i = byFile.firstIndex(where: { $0.file == file }) {
+        byFile[i].cases.append((line, xml))
+        byFile[i].failed += failed ? 1 : 0
+        byFile[i].seconds += seconds
       } else {
-        byFile.append((file, [xml], failed ? 1 : 0))
+        byFile.append((file, [(line, xml)], failed ? 1 : 0, seconds))
       }
     }
     for m in r.metrics {
@@ -166,7 +172,8 @@ public enum Report {
       let failed = m.status == .fail || (strict && m.status == .warn)
       var body = ""
       let detail =
-        "formula: \(m.formula)\nvalue: \(value)\ntarget: \(showBound(m.target, format: m.format, zone: zone))\nwarn: \(showBound(m.warn, format: m.format, zone: zone))\nstatus: \(m.status.rawValue)"
+        (m.description.map { "\($0)\n" } ?? "")
+        + "formula: \(m.formula)\nvalue: \(value)\ntarget: \(showBound(m.target, format: m.format, zone: zone))\nwarn: \(showBound(m.warn, format: m.format, zone: zone))\nstatus: \(m.status.rawValue)"
       if failed {
         body =
           "<failure message=\"\(xml("\(m.name) = \(value), \(m.status.rawValue) (target \(showBound(m.target, format: m.format, zone: zone)))"))\" type=\"\(m.status.rawValue)\">\(xml(detail))</failure>"
@@ -174,9 +181,9 @@ public enum Report {
         body = "<system-out>\(xml(detail))</system-out>"
       }
       add(
-        m.file,
-        "    <testcase classname=\"\(xml(m.file))\" name=\"\(xml(m.name))\" file=\"\(xml(m.file))\" line=\"\(m.line)\">\(body)</testcase>",
-        failed: failed)
+        m.file, m.line,
+        "    <testcase classname=\"\(xml(m.file))\" name=\"\(xml(m.name))\" file=\"\(xml(m.file))\" line=\"\(m.line)\" time=\"\(seconds(m.seconds))\">\(body)</testcase>",
+        failed: failed, seconds: m.seconds)
     }
     for a in r.asserts {
       let value = show(a.value, format: nil, zone: zone)
@@ -185,17 +192,21 @@ public enum Report {
         ? ""
         : "<failure message=\"\(xml("assert failed: \(a.formula)"))\" type=\"assert\">\(xml("formula: \(a.formula)\nvalue: \(value)"))</failure>"
       add(
-        a.file,
-        "    <testcase classname=\"\(xml(a.file))\" name=\"\(xml("assert \(a.formula)"))\" file=\"\(xml(a.file))\" line=\"\(a.line)\">\(body)</testcase>",
-        failed: !a.passed)
+        a.file, a.line,
+        "    <testcase classname=\"\(xml(a.file))\" name=\"\(xml("assert \(a.formula)"))\" file=\"\(xml(a.file))\" line=\"\(a.line)\" time=\"\(seconds(a.seconds))\">\(body)</testcase>",
+        failed: !a.passed, seconds: a.seconds)
     }
+    // Files in the order they were read.
+    byFile.sort { (r.files.firstIndex(of: $0.file) ?? .max) < (r.files.firstIndex(of: $1.file) ?? .max) }
     let total = r.metrics.count + r.asserts.count
-    let failures = byFile.reduce(0) { $0 + $1.2 }
+    let failures = byFile.reduce(0) { $0 + $1.failed }
+    let time = byFile.reduce(0) { $0 + $1.seconds }
     var out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" timestamp=\"\(xml(zone.iso(r.asOf)))\">\n"
-    for (file, cases, failed) in byFile {
-      out += "  <testsuite name=\"\(xml(file))\" tests=\"\(cases.count)\" failures=\"\(failed)\" errors=\"0\">\n"
-      out += cases.joined(separator: "\n") + "\n  </testsuite>\n"
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" time=\"\(seconds(time))\" timestamp=\"\(xml(zone.iso(r.asOf)))\">\n"
+    for suite in byFile {
+      out +=
+        "  <testsuite name=\"\(xml(suite.file))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failed)\" errors=\"0\" time=\"\(seconds(suite.seconds))\">\n"
+      out += suite.cases.sorted { $0.line < $1.line }.map(\.xml).joined(separator: "\n") + "\n  </testsuite>\n"
     }
     return out + "</testsuites>\n"
   }
@@ -218,6 +229,34 @@ public enum Report {
     }
     return out + "  </testsuite>\n</testsuites>\n"
   }
+
+  /// JUnit XML for a run that stopped at errors (in the definitions, arguments or data):
+  /// one test case in error carrying every diagnostic, so that CI shows why.
+  public static func junit(errors e: TallyError, command: String) -> String {
+    let text = e.diagnostics.map { $0.rendered() }.joined()
+    let count = e.diagnostics.filter { $0.severity == .error }.count
+    let message = "\(count) \(count == 1 ? "error" : "errors"); nothing was evaluated"
+    return """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <testsuites name="tally \(command)" tests="1" failures="0" errors="1" time="0.000">
+        <testsuite name="definitions" tests="1" failures="0" errors="1" time="0.000">
+          <testcase classname="definitions" name="definitions load and check" time="0.000"><error message="\(xml(message))" type="error">\(xml(text))</error></testcase>
+        </testsuite>
+      </testsuites>
+
+      """
+  }
+
+  /// A Markdown summary for a run that stopped at errors: every diagnostic in a code block.
+  public static func markdown(errors e: TallyError) -> String {
+    let text = e.diagnostics.map { $0.rendered() }.joined()
+    let count = e.diagnostics.filter { $0.severity == .error }.count
+    return
+      "## Tally KPI check\n\n**❌ \(count) \(count == 1 ? "error" : "errors"); nothing was evaluated.**\n\n```\n\(text.replacingOccurrences(of: "```", with: "` ` `"))```\n"
+  }
+
+  /// Seconds as JUnit writes them: `0.012`.
+  static func seconds(_ s: Double) -> String { String(format: "%.3f", max(0, s)) }
 
   /// Escapes text for XML.
   static func xml(_ s: String) -> String {

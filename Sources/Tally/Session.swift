@@ -43,6 +43,8 @@ public final class Session {
   public var datasetOverrides: [String: String] = [:]
   /// Time columns that replace declared ones (by dataset name), with `datasetOverrides`.
   public var timeColumnOverrides: [String: String] = [:]
+  /// The names of the sources defined so far, in the order they were read.
+  public private(set) var sourceOrder: [String] = []
   /// Loaded files shared between sessions (by path), so that several sessions read a file once.
   public var cache: DatasetCache?
   /// The names formulas can use.
@@ -254,6 +256,7 @@ public final class Session {
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
     try atomically(statements)
+    for (source, _) in sources where !sourceOrder.contains(source.name) { sourceOrder.append(source.name) }
     return statements.map(\.0)
   }
 

@@ -25,6 +25,12 @@ enum DefinitionFiles {
           if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { found.append(path) }
         }
       }
+      if found.isEmpty {
+        throw TallyError(
+          Diagnostic(
+            .error, "no .kpi files in '\(p)'", at: .file(p, line: nil, column: nil),
+            notes: ["name the directory that holds the definitions, or the .kpi files themselves"]))
+      }
       files += found.sorted()
     }
     // A file named twice (directly and through its directory) is read once.
@@ -63,7 +69,24 @@ struct CheckCommand: ParsableCommand {
   var root: String?
 
   func run() throws {
+    do {
+      try check()
+    } catch let e as TallyError {
+      // CI reports stay readable when nothing could be evaluated; the errors also go to stderr.
+      if format == .junit { FileHandle.standardOutput.write(Data(Report.junit(errors: e, command: "check").utf8)) }
+      if format == .markdown { FileHandle.standardOutput.write(Data(Report.markdown(errors: e).utf8)) }
+      throw e
+    }
+  }
+
+  private func check() throws {
     let session = try time.makeSession()
+    if let root {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw TallyError(Diagnostic(.error, "no such directory '\(root)'", at: .file("--root", line: nil, column: nil)))
+      }
+    }
     session.root = root
     try session.defineFiles(try DefinitionFiles.collect(paths))
     let report = try session.runChecks()
@@ -111,6 +134,15 @@ struct TestCommand: ParsableCommand {
   var format: Format = .table
 
   func run() throws {
+    do {
+      try test()
+    } catch let e as TallyError {
+      if format == .junit { FileHandle.standardOutput.write(Data(Report.junit(errors: e, command: "test").utf8)) }
+      throw e
+    }
+  }
+
+  private func test() throws {
     let zone = try time.zone()
     var sources: [(source: Source, baseDirectory: String?)] = []
     for f in try DefinitionFiles.collect(paths) {

@@ -124,6 +124,35 @@ final class CheckEndToEndTests: XCTestCase {
     let revenue = try doc.nodes(forXPath: "//testcase[@name='revenue']/failure").first
     XCTAssertTrue(revenue?.stringValue?.contains("formula: sum(paid.amount)") ?? false)
     XCTAssertTrue(revenue?.stringValue?.contains("value: 160") ?? false)
+    // The description travels with the metric; every suite and case has a time, as CI reporters expect.
+    let dispute = try doc.nodes(forXPath: "//testcase[@name='dispute_rate']/system-out").first
+    XCTAssertTrue(dispute?.stringValue?.hasPrefix("Share of paid orders with an intervention.\nformula:") ?? false, r.stdout)
+    for node in try doc.nodes(forXPath: "//testsuites | //testsuite | //testcase") {
+      let time = (node as? XMLElement)?.attribute(forName: "time")?.stringValue
+      XCTAssertNotNil(time.flatMap(Double.init), "\(node.name ?? "") has no time")
+    }
+  }
+
+  func testReportsOfARunThatStoppedAtErrors() throws {
+    let dir = try TallyProcess.directory(["data/orders.csv": orders, "kpis/main.kpi": "metric a = count(ordrs)\n"])
+    let junit = try TallyProcess.run(["check", "kpis", "--format", "junit"], in: dir)
+    XCTAssertEqual(junit.code, 2)
+    XCTAssertTrue(junit.stderr.hasPrefix("kpis/main.kpi:1:18: error: unknown dataset 'ordrs'"), junit.stderr)
+    // CI still gets a report that says why.
+    let doc = try XMLDocument(data: Data(junit.stdout.utf8))
+    let error = try doc.nodes(forXPath: "//testcase/error").first
+    XCTAssertTrue(error?.stringValue?.hasPrefix("kpis/main.kpi:1:18: error: unknown dataset 'ordrs'") ?? false, junit.stdout)
+    let markdown = try TallyProcess.run(["check", "kpis", "--format", "markdown"], in: dir)
+    XCTAssertEqual(markdown.code, 2)
+    XCTAssertTrue(markdown.stdout.contains("**❌ 1 error; nothing was evaluated.**\n\n```\nkpis/main.kpi:1:18: error:"), markdown.stdout)
+    // A directory without definitions and a root that does not exist are argument errors.
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+    let empty = try TallyProcess.run(["check", "empty"], in: dir)
+    XCTAssertEqual(empty.code, 2)
+    XCTAssertTrue(empty.stderr.hasPrefix("empty: error: no .kpi files in 'empty'"), empty.stderr)
+    let root = try TallyProcess.run(["check", "kpis", "--root", "nowhere"], in: dir)
+    XCTAssertEqual(root.code, 2)
+    XCTAssertTrue(root.stderr.contains("no such directory 'nowhere'"), root.stderr)
   }
 
   func testMarkdownSummary() throws {
@@ -133,6 +162,8 @@ final class CheckEndToEndTests: XCTestCase {
       r.stdout.contains("| ✅ | `dispute_rate` | 40.00% | <= 50.00% |  | Share of paid orders with an intervention. |"), r.stdout)
     XCTAssertTrue(r.stdout.contains("| ❌ | `revenue` | 160 | > 1000 |"), r.stdout)
     XCTAssertTrue(r.stdout.contains("| ❌ | `count(orders) = 7` | kpis/main.kpi:23 |"), r.stdout)
+    // Metrics and asserts are counted apart: 2 metrics fail (revenue, by_shop), 1 of 2 asserts is false.
+    XCTAssertTrue(r.stdout.contains("**5 metrics, 2 failing, 1 warning; 2 asserts, 1 false.**"), r.stdout)
   }
 
   func testErrorsInSeveralFilesAreReportedTogetherBeforeAnyData() throws {
