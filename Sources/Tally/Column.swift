@@ -259,7 +259,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case (_, .null): return true
     case (.string(let x), .string(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
     case (.bool(let x), .bool(let y)): return !x && y
-    case (.time(let x), .time(let y)), (.duration(let x), .duration(let y)): return x < y
+    case (.int(let x), .int(let y)), (.time(let x), .time(let y)), (.duration(let x), .duration(let y)): return x < y
     default:
       if let x = a.double, let y = b.double { return x < y }
       return a.description < b.description

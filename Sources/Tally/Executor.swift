@@ -17,10 +17,86 @@ public struct GroupedValue: Sendable {
 
   /// Rows sorted by key: numbers and times by value, strings by code point, null last.
   public var sortedRows: [(key: [Value], value: Value)] {
-    values.sorted { a, b in
-      for (x, y) in zip(a.key, b.key) where x != y { return Value.keyLess(x, y) }
-      return false
-    }.map { ($0.key, $0.value) }
+    let rows = values.map { (key: $0.key, value: $0.value) }
+    guard rows.count > 1 else { return rows }
+    // Each key column as integer ranks, so that sorting compares integers, not boxed values.
+    let ranks = (0..<keyNames.count).map { j in Self.ranks(rows.map { $0.key[j] }) }
+    var order = Array(0..<rows.count)
+    if ranks.count == 1 {
+      let r = ranks[0]
+      r.withUnsafeBufferPointer { r in order.sort { r[$0] < r[$1] } }
+    } else {
+      order.sort { a, b in
+        for r in ranks where r[a] != r[b] { return r[a] < r[b] }
+        return false
+      }
+    }
+    return order.map { rows[$0] }
+  }
+
+  /// The rank of each value in key order (equal values share a rank; null ranks last).
+  static func ranks(_ keys: [Value]) -> [Int64] {
+    // One integer-like kind (ints, times, durations or booleans): the values are the ranks.
+    var out = [Int64](repeating: .max, count: keys.count)
+    var kind = 0
+    for (i, k) in keys.enumerated() {
+      let (x, kk): (Int64, Int)
+      switch k {
+      case .null: continue
+      case .int(let v): (x, kk) = (v, 1)
+      case .time(let v): (x, kk) = (v, 2)
+      case .duration(let v): (x, kk) = (v, 3)
+      case .bool(let b): (x, kk) = (b ? 1 : 0, 4)
+      default: return generalRanks(keys)
+      }
+      // Int64.max itself is left to the general path, where it still sorts before null.
+      guard kind == 0 || kind == kk, x != .max else { return generalRanks(keys) }
+      kind = kk
+      out[i] = x
+    }
+    return out
+  }
+
+  /// Ranks by sorting the distinct values once with `Value.keyLess`.
+  private static func generalRanks(_ keys: [Value]) -> [Int64] {
+    var distinct: [ExactKey: Int] = [:]
+    var uniques: [Value] = []
+    var ids = [Int](repeating: 0, count: keys.count)
+    for (i, k) in keys.enumerated() {
+      let e = ExactKey(k)
+      if let id = distinct[e] {
+        ids[i] = id
+      } else {
+        distinct[e] = uniques.count
+        ids[i] = uniques.count
+        uniques.append(k)
+      }
+    }
+    let sorted = uniques.indices.sorted { a, b in Value.keyLess(uniques[a], uniques[b]) }
+    var rankOf = [Int64](repeating: 0, count: uniques.count)
+    var rank: Int64 = 0
+    for (pos, u) in sorted.enumerated() {
+      if pos > 0, Value.keyLess(uniques[sorted[pos - 1]], uniques[u]) { rank += 1 }
+      rankOf[u] = rank
+    }
+    return ids.map { rankOf[$0] }
+  }
+}
+
+/// A group key value hashed exactly (strings by code points).
+private struct ExactKey: Hashable {
+  let value: Value
+  init(_ v: Value) { value = v }
+  static func == (a: ExactKey, b: ExactKey) -> Bool {
+    if case .string(let x) = a.value, case .string(let y) = b.value { return x.utf8.elementsEqual(y.utf8) }
+    return a.value == b.value
+  }
+  func hash(into h: inout Hasher) {
+    if case .string(let s) = value {
+      h.combine(ExactString(s))
+    } else {
+      h.combine(value)
+    }
   }
 }
 
@@ -165,7 +241,11 @@ public final class Executor {
     var acc = Accumulator(a.function, arg, type, a.parameter, groups: index.keys.count)
     mask.forEachSet { acc.add($0, group: Int(index.ids[$0])) }
     var values: [[Value]: Value] = [:]
-    for g in 0..<index.keys.count where present[g] { values[index.keys[g]] = acc.result(g) }
+    values.reserveCapacity(index.keys.count)
+    for g in 0..<index.keys.count where present[g] {
+      if g & 0xFFFF == 0xFFFF { try Interruption.check() }
+      values[index.keys[g]] = acc.result(g)
+    }
     let empty = Accumulator(a.function, nil, type, a.parameter, groups: 1).result(0)
     return .grouped(GroupedValue(keyNames: keys.map(\.name), values: values, fallback: empty))
   }
@@ -238,6 +318,7 @@ public final class Executor {
       var ids = [Int32](repeating: 0, count: ds.rowCount)
       var combined: [[Value]] = []
       for i in 0..<ds.rowCount {
+        if i & 0xFFFF == 0xFFFF { try Interruption.check() }
         let composite = Int64(result.ids[i]) << 32 | Int64(next.ids[i])
         if let g = map[composite] {
           ids[i] = g
@@ -254,6 +335,33 @@ public final class Executor {
     return result
   }
 
+  /// Group ids for an integer-like column (ints, times, durations): keyed by the raw Int64.
+  private static func integerKeyIds(_ a: [Int64], _ v: Vector, keys: inout [[Value]], _ box: (Int64) -> Value) throws -> [Int32] {
+    var ids = [Int32](repeating: 0, count: a.count)
+    var map: [Int64: Int32] = [:]
+    var nullId: Int32 = -1
+    for i in 0..<a.count {
+      if i & 0xFFFF == 0xFFFF { try Interruption.check() }
+      guard v.isValid(i) else {
+        if nullId < 0 {
+          nullId = Int32(keys.count)
+          keys.append([.null])
+        }
+        ids[i] = nullId
+        continue
+      }
+      if let g = map[a[i]] {
+        ids[i] = g
+      } else {
+        let g = Int32(keys.count)
+        map[a[i]] = g
+        keys.append([box(a[i])])
+        ids[i] = g
+      }
+    }
+    return ids
+  }
+
   private func singleKeyIndex(_ ds: Dataset, _ key: GroupKey, _ timeColumn: String?) throws -> GroupIndex {
     let n = ds.rowCount
     var ids = [Int32](repeating: 0, count: n)
@@ -266,6 +374,7 @@ public final class Executor {
         var remap = [Int32](repeating: -1, count: dict.count)
         var nullId: Int32 = -1
         for i in 0..<n {
+          if i & 0xFFFF == 0xFFFF { try Interruption.check() }
           if !v.isValid(i) {
             if nullId < 0 {
               nullId = Int32(keys.count)
@@ -281,9 +390,16 @@ public final class Executor {
           }
           ids[i] = remap[code]
         }
+      } else if case .int(let a) = v.data {
+        ids = try Self.integerKeyIds(a, v, keys: &keys) { .int($0) }
+      } else if case .time(let a) = v.data {
+        ids = try Self.integerKeyIds(a, v, keys: &keys) { .time($0) }
+      } else if case .duration(let a) = v.data {
+        ids = try Self.integerKeyIds(a, v, keys: &keys) { .duration($0) }
       } else {
         var map: [Value: Int32] = [:]
         for i in 0..<n {
+          if i & 0xFFFF == 0xFFFF { try Interruption.check() }
           var val = v.value(at: i)
           // Numbers meet ints on the key: 1.0 and 1 are one group (and -0.0 is 0).
           if case .number(let x) = val, x == x.rounded(), abs(x) < 9e15 { val = .int(Int64(x)) }
@@ -308,6 +424,7 @@ public final class Executor {
       var lastEnd: Int64 = .min
       var lastId: Int32 = 0
       for i in 0..<n {
+        if i & 0xFFFF == 0xFFFF { try Interruption.check() }
         guard col.vector.isValid(i) else {
           if nullId < 0 {
             nullId = Int32(keys.count)

@@ -100,15 +100,26 @@ public enum Render {
   }
 
   /// A human table: a scalar alone, a grouped value as aligned columns.
-  public static func table(_ e: Evaluation, zone: Zone) -> String {
+  /// With `maxRows`, a longer table shows its first and last rows around a line that says
+  /// how many are left out.
+  public static func table(_ e: Evaluation, zone: Zone, maxRows: Int? = nil) -> String {
     switch e.value {
     case .scalar(let v): return display(v, format: e.format, zone: zone) + "\n"
     case .grouped(let g):
       let header = g.keyNames + ["value"]
-      let rows = g.sortedRows.map { r in
+      var sorted = g.sortedRows
+      let head = (maxRows ?? sorted.count) / 2
+      let omitted = maxRows.map { max(0, sorted.count - $0) } ?? 0
+      if omitted > 0 { sorted = Array(sorted.prefix(head) + sorted.suffix(maxRows! - head)) }
+      let rows = sorted.map { r in
         r.key.map { display($0, format: nil, zone: zone) } + [display(r.value, format: e.format, zone: zone)]
       }
-      return alignedTable(header: header, rows: rows, rightAlign: [header.count - 1])
+      let table = alignedTable(header: header, rows: rows, rightAlign: [header.count - 1])
+      guard omitted > 0 else { return table }
+      // The header, its rule and the first rows; a line for the rows left out; the last rows.
+      var lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      lines.insert("… \(grouped(String(omitted))) more rows (\(grouped(String(g.values.count))) in all) …", at: 2 + head)
+      return lines.joined(separator: "\n")
     }
   }
 

@@ -532,7 +532,7 @@ public final class Session {
     } catch var e as TallyError {
       // Errors found while computing (an integer overflow) point at the formula.
       e.diagnostics = e.diagnostics.map { d in
-        guard case .none = d.location else { return d }
+        guard case .none = d.location, d.message != Message.interrupted else { return d }
         return Diagnostic(d.severity, d.message, at: .source(source, expr.range), notes: d.notes)
       }
       throw e

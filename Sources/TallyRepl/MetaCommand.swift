@@ -512,7 +512,7 @@ extension ReplSession {
       case .scalar(let x): fields.append(("value", Render.display(x, format: ev.format, zone: session.zone)))
       case .grouped(let g):
         fields.append(("value", "\(g.values.count) groups by \(g.keyNames.joined(separator: ", ")), below"))
-        table = Render.table(ev, zone: session.zone)
+        table = render(ev, grain: nil)
       }
       if let m = v.metric { fields.append(("status", metricStatus(ev.value, m, v.source).rawValue)) }
       fields.append(("as of", session.zone.iso(ev.asOf)))

@@ -93,6 +93,8 @@ public final class ReplSession {
   /// The terminal's width now, asked at each chart so that charts follow a resized window;
   /// nil (or a nil answer) when output goes to no terminal. Lines are fitted into it.
   public var terminalWidth: (() -> Int?)?
+  /// The most rows a table shows (the first and last half); `:format csv` shows all.
+  public var maxTableRows = 40
   /// Set by `:quit`.
   public internal(set) var quitRequested = false
   /// How many lines failed so far.
@@ -321,13 +323,17 @@ public final class ReplSession {
 
   // MARK: Rendering
 
-  /// A result in the chosen format; a table grouped by a time grain gets a chart below it.
-  func render(_ ev: Evaluation, grain: Period?) -> String {
+  /// A result in the chosen format; a table grouped by a time grain gets a chart below it
+  /// (the grain of the formula, or of the result: one key named `day`, `week`, ...).
+  /// A table shows its first and last `maxTableRows / 2` rows; csv and json show all.
+  func render(_ ev: Evaluation, grain formulaGrain: Period?) -> String {
     switch format {
     case .json: return Render.json(ev, zone: session.zone) + "\n"
     case .csv: return Render.csv(ev, zone: session.zone)
     case .table:
-      var out = Render.table(ev, zone: session.zone)
+      var out = Render.table(ev, zone: session.zone, maxRows: maxTableRows)
+      var grain = formulaGrain
+      if grain == nil, case .grouped(let g) = ev.value, g.keyNames.count == 1 { grain = Period(rawValue: g.keyNames[0]) }
       if let grain, case .grouped(let g) = ev.value,
         let chart = Chart.render(
           g, grain: grain, format: ev.format, zone: session.zone, width: chartWidth, columns: terminalWidth?())

@@ -408,6 +408,29 @@ final class ReplSessionTests: XCTestCase {
     _ = run(repl, "metric weekly = count(orders) by week")
     XCTAssertTrue(run(repl, "weekly").text.contains("2024-W23  "))
     XCTAssertFalse(run(repl, "count(orders) by shop").text.contains("█"))
+    // A formula over it is still by week; so is a metric's value in :describe.
+    XCTAssertTrue(run(repl, "weekly * 2").text.contains("2024-W23  "))
+    XCTAssertTrue(run(repl, ":describe weekly").text.contains("2024-W23  "))
+  }
+
+  func testALongTableShowsItsEndsAndCountsTheRest() {
+    let repl = makeRepl(load: ["orders.csv"])
+    repl.maxTableRows = 4
+    let out = run(repl, "count(orders) by id").text
+    XCTAssertEqual(
+      out,
+      """
+      id  value
+      --  -----
+      1       1
+      2       1
+      … 2 more rows (6 in all) …
+      5       1
+      6       1
+
+      """)
+    _ = run(repl, ":format csv")
+    XCTAssertEqual(run(repl, "count(orders) by id").text.split(separator: "\n").count, 7)
   }
 
   func testFormats() {

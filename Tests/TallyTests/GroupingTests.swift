@@ -27,6 +27,20 @@ final class GroupingTests: XCTestCase {
     return g.sortedRows.map { ($0.key + [$0.value]).map(\.description).joined(separator: ":") }
   }
 
+  /// Keys sort by value (ints exactly, even beyond 2^53, and the largest before null), strings
+  /// by code point (`Z` < `a` < `é` < `中`), null last; on two keys the first decides first.
+  func testSortOrderOfKeys() throws {
+    let s = try session([
+      "d": "n,s,x\n9223372036854775807,a,1\n,Z,1\n9007199254740993,é,1\n9007199254740992,中,1\n-3,a,2\n,,2\n"
+    ])
+    XCTAssertEqual(
+      try rows(s, "count(d) by n"),
+      ["-3:1", "9007199254740992:1", "9007199254740993:1", "9223372036854775807:1", "null:2"])
+    XCTAssertEqual(try rows(s, "count(d) by s"), ["Z:1", "a:2", "é:1", "中:1", "null:1"])
+    XCTAssertEqual(
+      try rows(s, "count(d) by x, s"), ["1:Z:1", "1:a:1", "1:é:1", "1:中:1", "2:a:1", "2:null:1"])
+  }
+
   func testAnIntKeyMeetsAnEqualNumberKey() throws {
     let s = try session(["a": "k\n1\n2\n", "b": "k\n1.0\n2.5\n"])
     // Key 1 has a row in each dataset, 2 only in a, 2.5 only in b.
