@@ -296,6 +296,9 @@ extension ReplSession {
       sources.append((Source(name: file, text: text), Paths.directory(of: full)))
     }
     let started = DispatchTime.now()
+    // Names the files define that the session already has: they are replaced, and said so.
+    let replaced = Set(
+      sources.flatMap { Parser.parse($0.source).statements.compactMap(\.definedName) }.filter { session.isDefined($0) })
     let statements: [Statement]
     do {
       // As in a definition file: all or nothing, a name twice is an error, formulas alone are errors.
@@ -315,7 +318,7 @@ extension ReplSession {
       if let n = st.definedName { definitions[n] = (st, directories[st.source.name] ?? nil) }
       switch st.kind {
       case .dataset(let name, _, _):
-        out.print("loaded dataset " + datasetSummary(name, elapsed: started))
+        out.print((replaced.contains(name) ? "replaced" : "loaded") + " dataset " + datasetSummary(name, elapsed: started))
         counts["dataset", default: 0] += 1
       case .metric: counts["metric", default: 0] += 1
       case .view: counts["view", default: 0] += 1
@@ -330,6 +333,11 @@ extension ReplSession {
     }
     let fileCount = files.count == 1 && files[0] == path ? "" : "\(files.count) file\(files.count == 1 ? "" : "s"), "
     out.print("\(path): " + fileCount + (parts.isEmpty ? "no definitions" : parts.joined(separator: ", ")))
+    let others = statements.compactMap { st -> String? in
+      if case .dataset = st.kind { return nil }
+      return st.definedName.flatMap { replaced.contains($0) ? "'\($0)'" : nil }
+    }
+    if !others.isEmpty { out.print("replaced " + others.joined(separator: ", ")) }
     return out
   }
 

@@ -286,7 +286,8 @@ public final class ReplSession {
     case .dataset(let name, _, _):
       let verb = amending ? "updated" : session.isDefined(name) ? "replaced" : "loaded"
       let started = DispatchTime.now()
-      try session.define(st, baseDirectory: baseDirectory)
+      // All or nothing: a new file for a dataset that breaks what is defined on it is refused.
+      try session.defineChecked([(st, baseDirectory)])
       definitions[name] = (st, baseDirectory)
       return "\(verb) dataset " + datasetSummary(name, elapsed: started)
     case .view, .value, .metric:

@@ -83,10 +83,13 @@ final class LineEditor {
     history_truncate_file(historyPath, 2000)
   }
 
-  /// The history file: `$TALLY_HISTORY`, else `~/.tally_history`; none when `$TALLY_HISTORY` is empty.
+  /// The history file: `$TALLY_HISTORY`, else `~/.tally_history` (`~` is `$HOME`, else the
+  /// account's home); none when `$TALLY_HISTORY` is empty.
   static var defaultHistoryPath: String? {
-    if let p = ProcessInfo.processInfo.environment["TALLY_HISTORY"] { return p.isEmpty ? nil : p }
-    return (NSHomeDirectory() as NSString).appendingPathComponent(".tally_history")
+    let env = ProcessInfo.processInfo.environment
+    if let p = env["TALLY_HISTORY"] { return p.isEmpty ? nil : p }
+    let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    return (home as NSString).appendingPathComponent(".tally_history")
   }
 
   // MARK: readline callbacks

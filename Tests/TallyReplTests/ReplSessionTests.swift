@@ -103,6 +103,24 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(run(repl, "count(o2)").text, "6\n")
   }
 
+  func testADatasetStatementThatBreaksDefinitionsIsRefused() {
+    let repl = makeRepl()
+    _ = run(repl, ":load shop.kpi")
+    let out = run(repl, "dataset orders from \"data/small.tsv\"")
+    XCTAssertTrue(out.failed)
+    XCTAssertTrue(out.stderr.contains("replacing 'orders' would break the definitions below"), out.stderr)
+    XCTAssertEqual(run(repl, "revenue").text, "160\n")  // the old file stays: 10 + 20 + 30 + 40 + 60
+  }
+
+  func testLoadingAFileAgainSaysWhatItReplaced() {
+    let repl = makeRepl()
+    _ = run(repl, ":load shop.kpi")
+    XCTAssertEqual(run(repl, "let paid = orders").text, "replaced view 'paid'\n")
+    let again = run(repl, ":load shop.kpi").text
+    XCTAssertTrue(again.hasPrefix("replaced dataset 'orders': 6 rows"), again)
+    XCTAssertTrue(again.hasSuffix("shop.kpi: 1 dataset, 1 view, 2 metrics\nreplaced 'paid', 'dispute_rate', 'revenue'\n"), again)
+  }
+
   func testBrokenRedefinitionKeepsTheOldOne() {
     let repl = makeRepl(load: ["orders.csv"])
     _ = run(repl, "metric x = count(orders)")

@@ -236,6 +236,16 @@ final class ReplEndToEndTests: XCTestCase {
     XCTAssertEqual(try t.wait(), 0)
   }
 
+  func testHistoryIsKeptInHomeWithoutTallyHistory() throws {
+    let t = try Terminal(["repl"], in: dir, history: nil)
+    try t.expect("tally> ")
+    t.type("1 + 2\r")
+    try t.expect("3\r\n")
+    t.type("\u{04}")
+    XCTAssertEqual(try t.wait(), 0)
+    XCTAssertEqual(try String(contentsOfFile: dir.appendingPathComponent(".tally_history").path, encoding: .utf8), "1 + 2\n")
+  }
+
   func testHistoryIsKeptAcrossSessions() throws {
     let history = dir.appendingPathComponent("history").path
     let first = try Terminal(["repl", "orders.csv"], in: dir, history: history)
@@ -310,7 +320,8 @@ final class ReplEndToEndTests: XCTestCase {
     private var mark = 0
 
     /// `before` and `after` are shell text around the command (`stty cols 50;`, `> out.txt`).
-    init(_ arguments: [String], in directory: URL, history: String, before: String = "", after: String = "") throws {
+    /// `history` is `$TALLY_HISTORY`; nil leaves it unset, with `$HOME` the directory.
+    init(_ arguments: [String], in directory: URL, history: String?, before: String = "", after: String = "") throws {
       let script = URL(fileURLWithPath: "/usr/bin/script")
       guard FileManager.default.isExecutableFile(atPath: script.path) else { throw XCTSkip("script(1) is not installed") }
       // `exec`: tally replaces the shell, so a Ctrl-C typed at the prompt reaches tally alone and
@@ -323,7 +334,12 @@ final class ReplEndToEndTests: XCTestCase {
       env["SHELL"] = "/bin/sh"  // what script(1) runs the command with, the same on every machine
       env["TERM"] = "xterm"
       env["INPUTRC"] = "/dev/null"
-      env["TALLY_HISTORY"] = history
+      if let history {
+        env["TALLY_HISTORY"] = history
+      } else {
+        env["TALLY_HISTORY"] = nil
+        env["HOME"] = directory.path
+      }
       env["COLUMNS"] = "120"
       env["LINES"] = "40"
       env["NO_COLOR"] = "1"
