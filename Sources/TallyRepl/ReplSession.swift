@@ -43,6 +43,20 @@ public struct ReplOutput: Equatable, Sendable {
     }
   }
 
+  /// The output with each error that names no place said to be at `place` (`<stdin>:3`).
+  func locatingErrors(at place: String) -> ReplOutput {
+    var out = ReplOutput()
+    for c in chunks {
+      if c.stream == .stderr, !c.text.contains("error: ") {
+        out.append(.stderr, "\(place): error: " + c.text)
+      } else {
+        out.append(c.stream, c.text)
+      }
+    }
+    out.failed = failed
+    return out
+  }
+
   static func += (a: inout ReplOutput, b: ReplOutput) {
     for c in b.chunks { a.append(c.stream, c.text) }
     a.failed = a.failed || b.failed
@@ -171,7 +185,8 @@ public final class ReplSession {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     if MetaCommand.isCommand(trimmed) {
       var out = flushHeld()
-      out += command(trimmed)
+      // In a script, a command's error says which line it is on, as a statement's does.
+      out += interactive ? command(trimmed) : command(trimmed).locatingErrors(at: "\(sourceName):\(lineNumber)")
       return out
     }
     let here = InputLine(text: line, number: lineNumber)

@@ -88,7 +88,7 @@ final class ReplEndToEndTests: XCTestCase {
       1 | count(ordrs)
         |       ^~~~~
       note: did you mean 'orders'?
-      unknown command ':shema'; did you mean ':schema'?
+      <stdin>:2: error: unknown command ':shema'; did you mean ':schema'?
 
       """)
   }
