@@ -109,6 +109,7 @@ public final class Executor {
   private var rowCache: [String: Vector] = [:]
   private var maskCache: [String: Bitmap] = [:]
   private var groupCache: [String: GroupIndex] = [:]
+  private var aggregateCache: [String: MetricValue] = [:]
 
   /// The evaluation context: the as-of instant, the window and the grouping in force.
   struct Context {
@@ -135,7 +136,13 @@ public final class Executor {
     case .literal(let v): return .scalar(v)
     case .interval(let d): return .scalar(.duration(d.fixedMicros))
     case .column(let c): throw TallyError(Diagnostic(.error, Message.columnOutsideAggregate(c)))
-    case .aggregate(let a): return try aggregate(a, n.type, ctx)
+    case .aggregate(let a):
+      // A metric used by others is inlined into them: its aggregates are computed once per context.
+      let key = "\(n.key)|\(n.type)|\(ctx.asOf)|\(String(describing: ctx.window))|\(String(describing: ctx.grouping))"
+      if let v = aggregateCache[key] { return v }
+      let v = try aggregate(a, n.type, ctx)
+      aggregateCache[key] = v
+      return v
     case .negate(let x): return try map(eval(x, ctx)) { try Ops.negate($0) }
     case .not(let x): return try map(eval(x, ctx)) { Ops.not($0) }
     case .isNull(let x, let neg): return try map(eval(x, ctx)) { .bool($0.isNull != neg) }
