@@ -39,6 +39,13 @@ public enum DataLoader {
   /// The column names of a file's header, read from its first bytes only; nil when they
   /// cannot be known without reading the whole file (JSON Lines, a header longer than the prefix).
   public static func header(path: String) throws -> [String]? {
+    try headerAndStrings(path: path)?.names
+  }
+
+  /// The header's names, and the columns that are certainly `string` columns: a value in the
+  /// first bytes is text that no narrower type reads (so the whole column is text too). The
+  /// other columns' types are known only after reading every value.
+  static func headerAndStrings(path: String) throws -> (names: [String], strings: Set<String>)? {
     guard FileManager.default.fileExists(atPath: path) else {
       _ = try load(name: "", path: path, zone: .utc)
       return nil
@@ -55,12 +62,26 @@ public enum DataLoader {
     let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
     guard bytes.contains(10) || bytes.contains(13) else { return nil }
     let reader = CSVReader(path: path, bytes: Data(bytes), delimiter: delimiter, zone: .utc)
-    return bytes.withUnsafeBufferPointer { p -> [String]? in
+    let whole = bytes.count < 1 << 20
+    return bytes.withUnsafeBufferPointer { p -> (names: [String], strings: Set<String>)? in
       var start = 0
       if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
       var sink = HeaderSink()
-      guard (try? reader.scan(p, from: start, line: 1, columns: nil, sink: &sink, limit: 1)) != nil else { return nil }
-      return sink.names.isEmpty ? nil : sink.names
+      guard let after = try? reader.scan(p, from: start, line: 1, columns: nil, sink: &sink, limit: 1), !sink.names.isEmpty else {
+        return nil
+      }
+      // The records in the prefix, up to its last line break (the next record may be cut).
+      var end = p.count
+      if !whole {
+        while end > after.offset, p[end - 1] != 10 { end -= 1 }
+      }
+      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: sink.names.count))
+      let prefix = UnsafeBufferPointer(rebasing: p[0..<end])
+      guard firstInvalidUTF8(prefix, from: after.offset) == nil,
+        (try? reader.scan(prefix, from: after.offset, line: after.line, columns: sink.names.count, sink: &infer, limit: nil)) != nil
+      else { return (sink.names, []) }
+      let strings = zip(sink.names, infer.inferrers).filter { $0.1.nonNull > 0 && $0.1.type == .string }.map(\.0)
+      return (sink.names, Set(strings))
     }
   }
 

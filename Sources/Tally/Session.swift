@@ -95,9 +95,15 @@ public final class Session {
     }
     var ds: Dataset
     if headersOnly {
-      let names = try DataLoader.header(path: path)
-      let empty = Vector(type: .null, data: .string(codes: [], dictionary: []), valid: nil)
-      ds = Dataset(name: name, path: path, columns: (names ?? []).map { Column(name: $0, vector: empty) }, rowCount: 0)
+      // Names from the header; a column's type only where its first values settle it (text),
+      // else unknown to the checker, which then lets it pass until the data is read.
+      let sample = try DataLoader.headerAndStrings(path: path)
+      let names = sample?.names
+      let unknown = Vector(type: .null, data: .string(codes: [], dictionary: []), valid: nil)
+      let text = Vector(type: .string, data: .string(codes: [], dictionary: []), valid: nil)
+      ds = Dataset(
+        name: name, path: path,
+        columns: (names ?? []).map { Column(name: $0, vector: sample?.strings.contains($0) == true ? text : unknown) }, rowCount: 0)
       try add(ds, timeColumn: timeColumn, site: timeSite ?? site)
       if names == nil { catalog.datasets[name]?.open = true }
       catalog.datasets[name]?.timeColumn = timeColumn ?? ""

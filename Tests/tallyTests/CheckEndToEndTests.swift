@@ -191,6 +191,32 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("did you mean 'amount'?"))
   }
 
+  func testATextColumnUsedAsANumberIsReportedWithTheTypos() throws {
+    // `shop` holds text in the file's first lines, so it is text all along: summing it is an
+    // error found with the typo, before the data is read. `amount` looks like numbers there,
+    // but only the whole column can say so; it is not judged early.
+    let dir = try TallyProcess.directory([
+      "a.kpi":
+        "dataset orders from \"orders.csv\"\nmetric a = sum(orders.shop)\nmetric b = count(orders where amout > 1)\nmetric c = count(orders where amount = \"x\")\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    let lines = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }.map(String.init)
+    XCTAssertEqual(
+      lines,
+      [
+        "a.kpi:2:16: error: the argument of 'sum' must be a number or a duration, not a string",
+        "a.kpi:3:31: error: unknown column 'amout' in 'orders'",
+      ], r.stderr)
+    // Once the names are right, the data is read and the last type error shows.
+    try Data("dataset orders from \"orders.csv\"\nmetric c = count(orders where amount = \"x\")\n".utf8).write(
+      to: dir.appendingPathComponent("a.kpi"))
+    let again = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(again.code, 2)
+    XCTAssertTrue(again.stderr.hasPrefix("a.kpi:2:31: error: '=' cannot combine an int and a string"), again.stderr)
+  }
+
   func testADatasetThatDoesNotParseHidesNoOtherError() throws {
     // Its columns are unknown, so names are not checked; the parse errors come alone.
     let dir = try TallyProcess.directory([
