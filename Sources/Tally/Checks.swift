@@ -194,11 +194,25 @@ public enum TestRunner {
     for f in t.fixtures { session.datasetOverrides[f.dataset] = session.resolvePath(f.path, base) }
     session.asOf = t.at.flatMap(Instant.init) ?? asOf
     do {
-      try session.define(sources, formulas: false)
-      let missing = t.fixtures.filter { session.datasets[$0.dataset] == nil }
-      for f in missing {
-        result.failures.append("'with \(f.dataset)' names no declared dataset")
+      // A fixture is checked where the test names it: the dataset it replaces, its file.
+      var problems: [Diagnostic] = []
+      let declared = sources.flatMap { Parser.parse($0.source).statements }.compactMap { s -> String? in
+        if case .dataset(let name, _, _) = s.kind { return name }
+        return nil
       }
+      for f in t.fixtures {
+        if !declared.contains(f.dataset) {
+          problems.append(
+            .error("'with \(f.dataset)' names no declared dataset", st.source, f.range, notes: suggestion(f.dataset, in: declared)))
+        } else if let path = session.datasetOverrides[f.dataset], !FileManager.default.fileExists(atPath: path) {
+          let dir = Paths.directory(of: path)
+          let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+          problems.append(
+            .error(Message.fileNotFound(path), st.source, f.range, notes: suggestion(Paths.lastComponent(of: path), in: siblings)))
+        }
+      }
+      if !problems.isEmpty { throw TallyError(problems) }
+      try session.define(sources, formulas: false)
       for x in t.expectations {
         let formula = st.source.slice(x.actual.range.start..<x.actual.range.end)
         let actual = try session.evaluate(x.actual, in: st.source)
@@ -207,9 +221,15 @@ public enum TestRunner {
           continue
         }
         let zoneRef = session.zone
-        func show(_ v: Value) -> String { Render.display(v, format: nil, zone: zoneRef) }
+        // Values as the metric shows them (`50.00%`), and the metric's formula, so that a
+        // failure says what was computed.
+        func show(_ v: Value) -> String { Render.display(v, format: actual.format, zone: zoneRef) }
+        var definition = ""
+        if case .name(let n) = x.actual.kind, let d = session.catalog.values[n] {
+          definition = " (\(n) = \(d.source.slice(d.expr.range.start..<d.expr.range.end)))"
+        }
         guard let expectedExpr = x.expected else {
-          if a != .bool(true) { result.failures.append("expect \(formula): expected true, got \(show(a))") }
+          if a != .bool(true) { result.failures.append("expect \(formula): expected true, got \(show(a))\(definition)") }
           continue
         }
         let e = try session.constant(expectedExpr, in: st.source)
@@ -218,11 +238,11 @@ public enum TestRunner {
           let tol = try session.constant(tolExpr, in: st.source)
           if !within(a, e, tol) {
             result.failures.append(
-              "expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))"
+              "expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))\(definition)"
             )
           }
         } else if !equal(a, e) {
-          result.failures.append("expect \(formula) = \(text): got \(show(a)), expected \(show(e))")
+          result.failures.append("expect \(formula) = \(text): got \(show(a)), expected \(show(e))\(definition)")
         }
       }
     } catch let e as TallyError {

@@ -337,8 +337,24 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertEqual(r.code, 1, r.stdout + r.stderr)
     XCTAssertTrue(r.stdout.contains("PASS  paid orders only  (a.kpi:5)"), r.stdout)
     XCTAssertTrue(r.stdout.contains("FAIL  wrong on purpose  (a.kpi:11)"), r.stdout)
-    XCTAssertTrue(r.stdout.contains("expect revenue = 12 within 1: got 10, expected 12"), r.stdout)
+    // The failure shows the metric's formula.
+    XCTAssertTrue(
+      r.stdout.contains("expect revenue = 12 within 1: got 10, expected 12 (revenue = sum(orders.amount where status = \"paid\"))"),
+      r.stdout)
     XCTAssertTrue(r.stdout.contains("1 passed, 1 failed"), r.stdout)
+    // A fixture for no declared dataset, or a file that is not there, is pointed at in the test.
+    try Data(
+      (kpi
+        + "\n\ntest \"typo\"\n  with ordrs from \"fixtures/two.csv\"\n  expect revenue = 10\n\ntest \"missing\"\n  with orders from \"fixtures/tow.csv\"\n  expect revenue = 10\n")
+        .utf8
+    )
+    .write(to: dir.appendingPathComponent("a.kpi"))
+    let bad = try TallyProcess.run(["test", "a.kpi"], in: dir)
+    XCTAssertEqual(bad.code, 2, bad.stdout + bad.stderr)
+    XCTAssertTrue(bad.stdout.contains("a.kpi:16:8: error: 'with ordrs' names no declared dataset"), bad.stdout)
+    XCTAssertTrue(bad.stdout.contains("note: did you mean 'orders'?"), bad.stdout)
+    XCTAssertTrue(bad.stdout.contains("a.kpi:20:8: error: no such file"), bad.stdout)
+    XCTAssertTrue(bad.stdout.contains("did you mean 'two.csv'?"), bad.stdout)
     // check ignores tests and evaluates the real data: 5 paid orders.
     let check = try TallyProcess.run(["check", "a.kpi", "--format", "json"], in: dir)
     XCTAssertTrue(check.stdout.contains("\"name\": \"paid_count\", \"file\": \"a.kpi\", \"line\": 2, \"value\": 5"), check.stdout)
