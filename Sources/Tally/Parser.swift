@@ -34,11 +34,22 @@ public struct Parser {
     "and", "or", "not", "is", "in", "null", "true", "false", "where", "over", "offset", "by", "at",
   ]
 
+  /// The lines with a lexing error: a parse error after it on the same line is its echo.
+  private let linesWithLexErrors: [Int: Int]
+
   private init(_ lexed: LexedSource, _ source: Source) {
     self.source = source
     self.tokens = lexed.tokens
     self.docLines = lexed.docLines
     self.diagnostics = lexed.diagnostics
+    var lines: [Int: Int] = [:]
+    for d in lexed.diagnostics {
+      if case .source(_, let r) = d.location {
+        let line = source.location(of: r.start).0
+        lines[line] = min(lines[line] ?? .max, r.start)
+      }
+    }
+    linesWithLexErrors = lines
   }
 
   /// Parses a whole source: a `.kpi` file, a REPL line or a command-line formula.
@@ -104,6 +115,8 @@ public struct Parser {
   }
 
   private mutating func fail(_ message: String, _ range: SourceRange, notes: [String] = []) {
+    // `target ~ 3`: the '~' is reported; what the parser then misses is not.
+    if let first = linesWithLexErrors[source.location(of: range.start).0], first <= range.start { return }
     diagnostics.append(.error(message, source, range, notes: notes))
   }
 
@@ -648,10 +661,22 @@ public struct Parser {
       return Expr(.name(s), t.range)
     case .punct("("):
       _ = advance()
-      let e = try expression()
+      let before = diagnostics.count
+      let e: Expr
+      do {
+        e = try expression()
+      } catch {
+        // The input ended inside the brackets (`(1 +`): the open bracket is the mistake.
+        guard tokens[pos...].allSatisfy({ $0.kind == .newline || $0.kind == .eof }), diagnostics.count == before + 1 else { throw error }
+        diagnostics.removeLast()
+        throw failure(Message.unclosedParen, t.range)
+      }
       guard atPunct(")") else {
         if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, t.range) }
-        throw failure(Message.expected("')'", found: describe(peek)), peek.range)
+        let (line, column) = source.location(of: t.range.start)
+        let far = source.location(of: peek.range.start).0 != line
+        throw failure(
+          Message.expected("')'", found: describe(peek)), peek.range, notes: far ? ["the '(' at \(line):\(column) is not closed"] : [])
       }
       let end = advance().range
       return Expr(e.kind, t.range.union(end))

@@ -158,13 +158,15 @@ public enum Render {
     case (.null, _): return "null"
     case (_, .percent?):
       guard let d = v.double else { break }
-      return fixed(d * 100, 2) + "%"
+      return grouped(fixed(d * 100, 2)) + "%"
     case (_, .integer?):
       guard let d = v.double else { break }
       return grouped(fixed(d.rounded(.toNearestOrAwayFromZero), 0))
     case (_, .number?):
       guard let d = v.double else { break }
-      return grouped(fixed(d, abs(d) >= 100 ? 1 : 2))
+      // Two decimals, one from 100 up (as rounded: 99.995 shows as 100.0).
+      let two = fixed(d, 2)
+      return grouped(abs(Double(two) ?? d) >= 100 ? fixed(d, 1) : two)
     case (.duration(let us), _): return humanDuration(Double(us) / 1e6)
     case (_, .duration?):
       guard let d = v.double else { break }
@@ -175,7 +177,10 @@ public enum Render {
     case .number(let d):
       if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
       let a = abs(d)
-      return a >= 1 && a < 1e15 ? trimZeros(fixed(d, 4)) : String(format: "%.6g", d)
+      if a >= 1 && a < 1e15 { return trimZeros(fixed(d, 4)) }
+      // Below 1: six significant digits, written out (0.000012345) down to 1e-12.
+      if a < 1 && a >= 1e-12 { return trimZeros(fixed(d, 5 - Int(log10(a).rounded(.down)))) }
+      return String(format: "%.6g", d)
     case .time(let t): return zone.iso(t)
     default: return v.description
     }

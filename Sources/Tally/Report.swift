@@ -39,10 +39,12 @@ public enum Report {
     return "\(b.op.rawValue) \(Render.display(b.value, format: format, zone: zone))"
   }
 
-  /// The first line of a description, shortened for a table cell.
+  /// The first line of a description, shortened for a table cell (`…` when there is more).
   static func summary(_ d: String?) -> String {
-    guard let line = d?.split(separator: "\n").first else { return "" }
-    return line.count > 60 ? line.prefix(59) + "…" : String(line)
+    let lines = d?.split(separator: "\n") ?? []
+    guard let line = lines.first else { return "" }
+    if line.count > 60 { return line.prefix(59) + "…" }
+    return lines.count > 1 ? line + " …" : String(line)
   }
 
   /// Groups listed under a grouped metric in the table.

@@ -479,7 +479,22 @@ public final class Session {
       }
       diagnostics += checker.diagnostics
     }
-    return diagnostics
+    return oneErrorPerCycle(diagnostics)
+  }
+
+  /// A cycle is found from each of its members: it is reported once, at the first, with
+  /// where the others are defined.
+  private func oneErrorPerCycle(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    let prefix = Message.cycle([])
+    var seen = Set<[String]>()
+    return diagnostics.compactMap { d in
+      guard d.message.hasPrefix(prefix) else { return d }
+      let names = d.message.dropFirst(prefix.count).components(separatedBy: " -> ")
+      guard seen.insert(Set(names).sorted()).inserted else { return nil }
+      var d = d
+      if names.count > 2 { d.notes += names.dropLast().compactMap { n in sites[n].map { "'\(n)' is defined at \($0.position)" } } }
+      return d
+    }
   }
 
   // MARK: Evaluation

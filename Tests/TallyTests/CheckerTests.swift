@@ -442,19 +442,16 @@ final class CheckerTests: XCTestCase {
             let c = a - 3
             """))
     }
-    // Each of the three definitions is checked and meets the cycle through itself.
+    // Each of the three definitions meets the cycle; it is reported once, with its members' places.
     XCTAssertEqual(
       got,
       """
       cycle.kpi:1:9: error: definitions refer to each other in a cycle: b -> c -> a -> b
       1 | let a = b + 1
         |         ^
-      cycle.kpi:2:9: error: definitions refer to each other in a cycle: c -> a -> b -> c
-      2 | let b = c * 2
-        |         ^
-      cycle.kpi:3:9: error: definitions refer to each other in a cycle: a -> b -> c -> a
-      3 | let c = a - 3
-        |         ^
+      note: 'b' is defined at cycle.kpi:2:5
+      note: 'c' is defined at cycle.kpi:3:5
+      note: 'a' is defined at cycle.kpi:1:5
 
       """)
     let selfLoop = thrownDiagnostics { try s.define(Source(name: "self.kpi", text: "let z = z + 1")) }

@@ -295,7 +295,10 @@ final class CheckEndToEndTests: XCTestCase {
     ])
     let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
     XCTAssertEqual(r.code, 2)
-    XCTAssertTrue(r.stderr.contains("definitions refer to each other in a cycle: x -> y -> x"), r.stderr)
+    // Once, with where each member is defined (the metric using it is not reported again).
+    let errors = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+    XCTAssertEqual(errors, ["a.kpi:2:9: error: definitions refer to each other in a cycle: y -> x -> y"], r.stderr)
+    XCTAssertTrue(r.stderr.contains("note: 'y' is defined at a.kpi:3:5\nnote: 'x' is defined at a.kpi:2:5"), r.stderr)
   }
 
   func testRootRefusesPathsOutsideIt() throws {
