@@ -65,6 +65,8 @@ public struct Checker {
   let catalog: Catalog
   let zone: Zone
   private(set) var diagnostics: [Diagnostic] = []
+  /// The name whose definition is being checked: never suggested for a misspelt name in it.
+  var definingName: String?
 
   private enum Level {
     case metric
@@ -343,7 +345,7 @@ public struct Checker {
       error(Message.columnOutsideAggregate(n), ctx, r, notes: owners.count == 1 ? ["it is a column of '\(owners[0])'"] : [])
       return nil
     }
-    let candidates = catalog.allNames + Function.allCases.map(\.rawValue) + ["true", "false", "null"]
+    let candidates = (catalog.allNames + Function.allCases.map(\.rawValue) + ["true", "false", "null"]).filter { $0 != definingName }
     error(Message.unknownName(n), ctx, r, notes: suggestion(n, in: candidates))
     return nil
   }

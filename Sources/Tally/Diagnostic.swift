@@ -134,7 +134,8 @@ public func nearest(_ name: String, in candidates: some Sequence<String>) -> Str
   var best: (String, Int)?
   for c in candidates {
     let d = editDistance(name, c)
-    if d <= max(1, min(3, name.count / 3 + 1)), best == nil || d < best!.1 { best = (c, d) }
+    // A one-letter name is near no other one-letter name (only a different case of itself).
+    if d <= max(1, min(3, name.count / 3 + 1)), name.count > 1 || d == 0, best == nil || d < best!.1 { best = (c, d) }
   }
   return best?.0
 }
@@ -207,7 +208,7 @@ enum Message {
   }
   static let percentileRange = "percentile must be between 0 and 1 (as in 90% or 0.9)"
   static func noTimeColumn(_ d: String) -> String {
-    "dataset '\(d)' has no time column for a window; name one with 'time COL' in its declaration or '--data \(d)=PATH,time=COL'"
+    "dataset '\(d)' has no time column for a window; name one with 'time COL' in its declaration, '--data \(d)=PATH,time=COL' or ':load PATH as \(d) time COL'"
   }
   static func notTimeColumn(_ c: String, _ d: String, _ t: String) -> String {
     "column '\(c)' of '\(d)' is \(t), not a time, so it cannot be the time column"

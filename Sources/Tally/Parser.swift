@@ -139,9 +139,20 @@ public struct Parser {
     }
   }
 
+  /// `over 28 d`: a number, then a unit as a word. The two are written together.
+  func spacedDurationHint() -> [String] {
+    guard case .identifier(let unit) = peekAt(1).kind, ["s", "m", "h", "d", "w", "mo", "y"].contains(unit) else { return [] }
+    switch peek.kind {
+    case .integer, .number:
+      return ["write the number and its unit together, as in \(source.slice(peek.range.start..<peek.range.end))\(unit)"]
+    default: return []
+    }
+  }
+
   /// A word where an expression has ended is most likely a misspelt clause or operator
   /// (`count(orders) ovr 7d`): suggest it.
   func keywordHint(_ t: Token) -> [String] {
+    if t.kind == .identifier("where") { return ["a filter goes inside the aggregate's brackets, as in count(orders where paid)"] }
     guard case .identifier(let w) = t.kind, w.count > 1, !Parser.reserved.contains(w) else { return [] }
     // In this order, so that a tie goes to the clause (`ovr` is `over`, not `or`).
     return nearest(w, in: ["over", "offset", "where", "by", "at", "and", "or", "is", "in"]).map { [Message.didYouMean($0)] } ?? []
@@ -407,10 +418,10 @@ public struct Parser {
         } else if case .identifier(let p) = peek.kind, let period = Period(rawValue: p), period != .hour {
           window = (.period(period), kw.range.union(advance().range))
         } else {
-          throw failure(Message.windowNotDuration, peek.range)
+          throw failure(Message.windowNotDuration, peek.range, notes: spacedDurationHint())
         }
       case "offset":
-        guard case .duration(let d) = peek.kind else { throw failure(Message.offsetNotDuration, peek.range) }
+        guard case .duration(let d) = peek.kind else { throw failure(Message.offsetNotDuration, peek.range, notes: spacedDurationHint()) }
         offsets.append((d, kw.range.union(advance().range)))
       case "at":
         if atTime != nil { throw failure(Message.duplicateClause("at"), kw.range) }

@@ -454,6 +454,7 @@ public final class Session {
     var diagnostics: [Diagnostic] = []
     for st in statements {
       var checker = Checker(catalog: catalog, zone: zone)
+      checker.definingName = st.definedName
       switch st.kind {
       case .view(let name, _, _, _):
         _ = checker.checkView(name, source: st.source)

@@ -363,7 +363,7 @@ extension ReplSession {
       let cols = base.flatMap { cat.datasets[$0]?.columns.count }.map(String.init) ?? ""
       var what = v.base
       if let f = v.filter { what += " where " + v.source.slice(f.range.start..<f.range.end) }
-      rows.append([name, "view", "", cols, timeColumn(of: name) ?? "", what])
+      rows.append([name, "view", viewRowCount(name).map { Render.grouped(String($0)) } ?? "", cols, timeColumn(of: name) ?? "", what])
     }
     return Render.alignedTable(header: ["name", "kind", "rows", "columns", "time", "from"], rows: rows, rightAlign: [2, 3])
   }
@@ -385,12 +385,7 @@ extension ReplSession {
     if let v = cat.views[name] {
       head = "\(name): view of '\(v.base)'"
       if let f = v.filter { head += " where " + v.source.slice(f.range.start..<f.range.end) }
-      if let ev = try? session.evaluate(
-        Expr(.call("count", [Expr(.name(name), SourceRange(0, 0))], filter: nil), SourceRange(0, 0)), in: Source(name: "", text: "")),
-        case .scalar(let n) = ev.value, let c = n.double
-      {
-        head += "; \(Render.grouped(String(Int(c)))) rows"
-      }
+      if let n = viewRowCount(name) { head += "; \(Render.grouped(String(n))) rows" }
     } else {
       head = "\(name): \(Render.grouped(String(ds.rowCount))) rows, from \(displayPath(ds.path))"
     }
@@ -413,6 +408,15 @@ extension ReplSession {
     }
     out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
     return out
+  }
+
+  /// `count(VIEW)`: the rows of a view (before the as-of), or nil when it cannot be counted.
+  func viewRowCount(_ view: String) -> Int? {
+    let count = Expr(.call("count", [Expr(.name(view), SourceRange(0, 0))], filter: nil), SourceRange(0, 0))
+    guard let ev = try? session.evaluate(count, in: Source(name: "", text: "")), case .scalar(let n) = ev.value, let c = n.double else {
+      return nil
+    }
+    return Int(c)
   }
 
   /// `count(VIEW where VIEW.COL is null)`, or nil when it cannot be counted.

@@ -495,7 +495,7 @@ final class ReplSessionTests: XCTestCase {
       name    kind     rows  columns  time     from
       ------  -------  ----  -------  -------  -------------------------------
       orders  dataset     6        6  paid_at  orders.csv
-      paid    view                 6  paid_at  orders where status != "unpaid"
+      paid    view        5        6  paid_at  orders where status != "unpaid"
 
       """)
     XCTAssertTrue(run(makeRepl(), ":datasets").text.hasPrefix("no datasets"))

@@ -184,7 +184,7 @@ final class CheckerTests: XCTestCase {
       (
         "count(shops) over 7d",
         """
-        <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration or '--data shops=PATH,time=COL'
+        <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration, '--data shops=PATH,time=COL' or ':load PATH as shops time COL'
         1 | count(shops) over 7d
           | ^~~~~~~~~~~~
 
@@ -193,7 +193,7 @@ final class CheckerTests: XCTestCase {
       (
         "count(shops) by day",
         """
-        <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration or '--data shops=PATH,time=COL'
+        <expr>:1:1: error: dataset 'shops' has no time column for a window; name one with 'time COL' in its declaration, '--data shops=PATH,time=COL' or ':load PATH as shops time COL'
         1 | count(shops) by day
           | ^~~~~~~~~~~~
         note: 'by day' groups rows by their time column
@@ -385,6 +385,26 @@ final class CheckerTests: XCTestCase {
         1 | count(orders) ovr 7d
           |               ^~~
         note: did you mean 'over'?
+
+        """
+      ),
+      (
+        "sum(orders.amount) where vip",
+        """
+        <expr>:1:20: error: expected the end of the formula, found 'where'
+        1 | sum(orders.amount) where vip
+          |                    ^~~~~
+        note: a filter goes inside the aggregate's brackets, as in count(orders where paid)
+
+        """
+      ),
+      (
+        "count(orders) over 28 d",
+        """
+        <expr>:1:20: error: a window is a duration (as in 28d) or a calendar period (day, week, month, quarter, year)
+        1 | count(orders) over 28 d
+          |                    ^~
+        note: write the number and its unit together, as in 28d
 
         """
       ),
