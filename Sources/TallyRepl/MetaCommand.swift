@@ -38,11 +38,13 @@ struct MetaCommand {
   }
 
   /// Splits arguments at white space; `"..."` keeps spaces in one argument, and so does
-  /// a backslash before a space (`my\ data.csv`; also `\"` and `\\`) outside quotes.
+  /// a backslash before a space (`my\ data.csv`; also `\"` and `\\`) outside quotes. A name
+  /// in backquotes, as formulas write it (`` `my shops` ``), is one argument without them.
   static func words(_ s: String) -> [String] {
     var out: [String] = []
     var cur = ""
     var quoted = false
+    var backquoted = false
     var started = false
     var escaped = false
     for c in s {
@@ -53,10 +55,13 @@ struct MetaCommand {
         started = true
       } else if c == "\\" && !quoted {
         escaped = true
-      } else if c == "\"" {
+      } else if c == "\"" && !backquoted {
         quoted.toggle()
         started = true
-      } else if c.isWhitespace && !quoted {
+      } else if c == "`" && !quoted {
+        backquoted.toggle()
+        started = true
+      } else if c.isWhitespace && !quoted && !backquoted {
         if started { out.append(cur) }
         cur = ""
         started = false
@@ -385,9 +390,9 @@ extension ReplSession {
     if let v = cat.views[name] {
       head = "\(name): view of '\(v.base)'"
       if let f = v.filter { head += " where " + v.source.slice(f.range.start..<f.range.end) }
-      if let n = viewRowCount(name) { head += "; \(Render.grouped(String(n))) rows" }
+      if let n = viewRowCount(name) { head += "; \(Render.grouped(String(n))) row\(n == 1 ? "" : "s")" }
     } else {
-      head = "\(name): \(Render.grouped(String(ds.rowCount))) rows, from \(displayPath(ds.path))"
+      head = "\(name): \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), from \(displayPath(ds.path))"
     }
     head += "\n"
     if let time {

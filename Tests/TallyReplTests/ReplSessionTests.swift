@@ -485,6 +485,10 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertTrue(run(repl, ":load nope.csv").stderr.hasPrefix("nope.csv: error: no such file 'nope.csv'\n"))
     XCTAssertEqual(unlocated(run(repl, ":load").stderr), "usage: :load PATH [as NAME] [time COL]\n")
     XCTAssertTrue(run(repl, ":load orders.csv time id").failed)
+    // A name that needs backquotes in formulas is given with them.
+    XCTAssertTrue(run(repl, ":load data/small.tsv as `small one`").stdout.hasPrefix("loaded dataset 'small one': 1 row"))
+    XCTAssertEqual(run(repl, "count(`small one`)").text, "1\n")
+    XCTAssertTrue(run(repl, ":schema `small one`").stdout.hasPrefix("small one: 1 row, from data/small.tsv\n"))
   }
 
   func testDatasets() {
