@@ -160,6 +160,11 @@ public struct Lexer {
         // Look ahead only when a statement is open (keeps runs of blank lines linear).
         if depth == 0 && !(tokens.last.map { $0.kind == .newline } ?? true) && !nextLineContinues() {
           tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
+        } else if depth > 0 && nextLineStartsDefinition() {
+          // A bracket left open does not swallow the next definition: the statement ends here
+          // (and is reported unclosed), and `metric b = ...` below is read on its own.
+          depth = 0
+          tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
         }
       case "#":
         let atLineStart = tokens.last.map { $0.kind == .newline } ?? true
@@ -258,6 +263,21 @@ public struct Lexer {
   }
 
   /// Whether the next non-blank line starts with white space (a continuation line).
+  /// Whether the next line starts, unindented, a definition: `metric NAME =`, `let NAME =`,
+  /// `dataset NAME from` or `test "`.
+  private func nextLineStartsDefinition() -> Bool {
+    var j = i
+    var line = ""
+    while j < scalars.count, scalars[j] != "\n", line.unicodeScalars.count < 200 {
+      line.unicodeScalars.append(scalars[j])
+      j += 1
+    }
+    let name = #"(?:[\p{L}_][\p{L}\p{N}_]*|`[^`]*`)"#
+    return line.range(
+      of: #"^(?:(?:metric|let)\s+"# + name + #"\s*=|dataset\s+"# + name + #"\s+from\b|test\s+")"#, options: .regularExpression)
+      != nil
+  }
+
   private func nextLineContinues() -> Bool {
     var k = i
     while k < scalars.count {

@@ -677,8 +677,8 @@ public struct Parser {
       do {
         e = try expression()
       } catch {
-        // The input ended inside the brackets (`(1 +`): the open bracket is the mistake.
-        guard tokens[pos...].allSatisfy({ $0.kind == .newline || $0.kind == .eof }), diagnostics.count == before + 1 else { throw error }
+        // The statement ended inside the brackets (`(1 +`): the open bracket is the mistake.
+        guard at(.newline) || at(.eof), diagnostics.count == before + 1 else { throw error }
         diagnostics.removeLast()
         throw failure(Message.unclosedParen, t.range)
       }

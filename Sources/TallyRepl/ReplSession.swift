@@ -516,7 +516,11 @@ enum Continuation {
     guard lexed.diagnostics.isEmpty else { return false }
     var depth = 0
     var last: TokenKind?
+    var ended = false
     for t in lexed.tokens {
+      // A statement ended before this token (the lexer ends one left open before a new definition).
+      if ended, t.kind != .newline, t.kind != .eof { depth = 0 }
+      ended = t.kind == .newline
       switch t.kind {
       case .newline, .eof: continue
       case .punct("("), .punct("["): depth += 1
