@@ -70,18 +70,24 @@ public enum DataLoader {
       guard let after = try? reader.scan(p, from: start, line: 1, columns: nil, sink: &sink, limit: 1), !sink.names.isEmpty else {
         return nil
       }
-      // The records in the prefix, up to its last line break (the next record may be cut).
+      // The records in the prefix, up to a line break (the next record may be cut); a line
+      // break inside quotes is not a record's end, so a few earlier ones are tried.
       var end = p.count
-      if !whole {
-        while end > after.offset, p[end - 1] != 10 { end -= 1 }
+      for attempt in 0..<8 {
+        if !whole || attempt > 0 {
+          if end > after.offset { end -= 1 }
+          while end > after.offset, p[end - 1] != 10 { end -= 1 }
+        }
+        guard end > after.offset else { break }
+        var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: sink.names.count))
+        let prefix = UnsafeBufferPointer(rebasing: p[0..<end])
+        guard firstInvalidUTF8(prefix, from: after.offset) == nil else { break }
+        guard (try? reader.scan(prefix, from: after.offset, line: after.line, columns: sink.names.count, sink: &infer, limit: nil)) != nil
+        else { continue }
+        let strings = zip(sink.names, infer.inferrers).filter { $0.1.nonNull > 0 && $0.1.type == .string }.map(\.0)
+        return (sink.names, Set(strings))
       }
-      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: sink.names.count))
-      let prefix = UnsafeBufferPointer(rebasing: p[0..<end])
-      guard firstInvalidUTF8(prefix, from: after.offset) == nil,
-        (try? reader.scan(prefix, from: after.offset, line: after.line, columns: sink.names.count, sink: &infer, limit: nil)) != nil
-      else { return (sink.names, []) }
-      let strings = zip(sink.names, infer.inferrers).filter { $0.1.nonNull > 0 && $0.1.type == .string }.map(\.0)
-      return (sink.names, Set(strings))
+      return (sink.names, [])
     }
   }
 
@@ -400,7 +406,7 @@ struct CSVReader {
           if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
             throw TallyError(
               .dataError(
-                "unexpected text after the closing quote of field \(col + 1)", file: path, line: line,
+                Message.textAfterClosingQuote(col + 1), file: path, line: line,
                 column: lineAndColumn(p, i).column,
                 notes: ["quote the whole field and double any quote inside it"]))
           }

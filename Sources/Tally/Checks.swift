@@ -116,12 +116,18 @@ extension Session {
     return (target, warn)
   }
 
+  /// Seconds elapsed on the monotonic clock.
+  private static func seconds(since start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+  }
+
   /// Evaluates every metric and assert defined so far, in definition order.
   public func runChecks() throws -> CheckReport {
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }
-      let started = Date()
+      let started = ContinuousClock.now
       let e = try evaluate(m.expr, in: st.source)
       let (target, warn) = try bounds(of: m, in: st.source)
       let status = Session.status(e.value, target: target, warn: warn)
@@ -129,12 +135,12 @@ extension Session {
         MetricResult(
           name: m.name, file: st.source.name, line: st.line, formula: st.source.slice(m.expr.range.start..<m.expr.range.end),
           description: m.description, format: m.format, value: e.value, status: status, target: target, warn: warn,
-          seconds: Date().timeIntervalSince(started)))
+          seconds: Self.seconds(since: started)))
     }
     var assertResults: [AssertResult] = []
     for st in asserts {
       guard case .assert(let x) = st.kind else { continue }
-      let started = Date()
+      let started = ContinuousClock.now
       let e = try evaluate(x, in: st.source)
       let passed: Bool
       switch e.value {
@@ -144,7 +150,7 @@ extension Session {
       assertResults.append(
         AssertResult(
           file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed,
-          seconds: Date().timeIntervalSince(started)))
+          seconds: Self.seconds(since: started)))
     }
     return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults, files: sourceOrder)
   }
@@ -203,7 +209,7 @@ public enum TestRunner {
       for f in t.fixtures {
         if !declared.contains(f.dataset) {
           problems.append(
-            .error("'with \(f.dataset)' names no declared dataset", st.source, f.range, notes: suggestion(f.dataset, in: declared)))
+            .error(Message.fixtureForNoDataset(f.dataset), st.source, f.range, notes: suggestion(f.dataset, in: declared)))
         } else if let path = session.datasetOverrides[f.dataset], !FileManager.default.fileExists(atPath: path) {
           let dir = Paths.directory(of: path)
           let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []

@@ -37,21 +37,22 @@ public struct GroupedValue: Sendable {
   /// The rank of each value in key order (equal values share a rank; null ranks last).
   static func ranks(_ keys: [Value]) -> [Int64] {
     // One integer-like kind (ints, times, durations or booleans): the values are the ranks.
+    enum Kind { case int, time, duration, bool }
     var out = [Int64](repeating: .max, count: keys.count)
-    var kind = 0
+    var kind: Kind?
     for (i, k) in keys.enumerated() {
-      let (x, kk): (Int64, Int)
+      let (x, this): (Int64, Kind)
       switch k {
       case .null: continue
-      case .int(let v): (x, kk) = (v, 1)
-      case .time(let v): (x, kk) = (v, 2)
-      case .duration(let v): (x, kk) = (v, 3)
-      case .bool(let b): (x, kk) = (b ? 1 : 0, 4)
+      case .int(let v): (x, this) = (v, .int)
+      case .time(let v): (x, this) = (v, .time)
+      case .duration(let v): (x, this) = (v, .duration)
+      case .bool(let b): (x, this) = (b ? 1 : 0, .bool)
       default: return generalRanks(keys)
       }
       // Int64.max itself is left to the general path, where it still sorts before null.
-      guard kind == 0 || kind == kk, x != .max else { return generalRanks(keys) }
-      kind = kk
+      guard kind == nil || kind == this, x != .max else { return generalRanks(keys) }
+      kind = this
       out[i] = x
     }
     return out
@@ -59,15 +60,14 @@ public struct GroupedValue: Sendable {
 
   /// Ranks by sorting the distinct values once with `Value.keyLess`.
   private static func generalRanks(_ keys: [Value]) -> [Int64] {
-    var distinct: [ExactKey: Int] = [:]
+    var distinct: [Value: Int] = [:]  // `Value` compares strings by code point
     var uniques: [Value] = []
     var ids = [Int](repeating: 0, count: keys.count)
     for (i, k) in keys.enumerated() {
-      let e = ExactKey(k)
-      if let id = distinct[e] {
+      if let id = distinct[k] {
         ids[i] = id
       } else {
-        distinct[e] = uniques.count
+        distinct[k] = uniques.count
         ids[i] = uniques.count
         uniques.append(k)
       }
@@ -83,23 +83,6 @@ public struct GroupedValue: Sendable {
   }
 }
 
-/// A group key value hashed exactly (strings by code points).
-private struct ExactKey: Hashable {
-  let value: Value
-  init(_ v: Value) { value = v }
-  static func == (a: ExactKey, b: ExactKey) -> Bool {
-    if case .string(let x) = a.value, case .string(let y) = b.value { return x.utf8.elementsEqual(y.utf8) }
-    return a.value == b.value
-  }
-  func hash(into h: inout Hasher) {
-    if case .string(let s) = value {
-      h.combine(ExactString(s))
-    } else {
-      h.combine(value)
-    }
-  }
-}
-
 /// Runs checked formulas over loaded datasets: filters and aggregates are loops over
 /// typed column buffers; row-level results are cached per relation and reused by every
 /// formula of a session.
@@ -110,6 +93,9 @@ public final class Executor {
   private var maskCache: [String: Bitmap] = [:]
   private var groupCache: [String: GroupIndex] = [:]
   private var aggregateCache: [String: MetricValue] = [:]
+  private var cachedGroups = 0
+  /// The most groups kept in `aggregateCache` before it is emptied.
+  static let maxCachedGroups = 2_000_000
 
   /// The evaluation context: the as-of instant, the window and the grouping in force.
   struct Context {
@@ -141,6 +127,11 @@ public final class Executor {
       let key = "\(n.key)|\(n.type)|\(ctx.asOf)|\(String(describing: ctx.window))|\(String(describing: ctx.grouping))"
       if let v = aggregateCache[key] { return v }
       let v = try aggregate(a, n.type, ctx)
+      if case .grouped(let g) = v { cachedGroups += g.values.count }
+      if cachedGroups > Self.maxCachedGroups {  // a long REPL session keeps memory in bounds
+        aggregateCache.removeAll()
+        cachedGroups = 0
+      }
       aggregateCache[key] = v
       return v
     case .negate(let x): return try map(eval(x, ctx)) { try Ops.negate($0) }

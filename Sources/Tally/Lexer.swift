@@ -328,11 +328,12 @@ public struct Lexer {
           guard peek() == "{" else {
             // `\u4E2D`: the code point goes in braces.
             var digits = ""
-            while let h = peek(), h.properties.isASCIIHexDigit, digits.count < 8 {
+            while let h = peek(), h.properties.isASCIIHexDigit, digits.count < 4 {
               digits.unicodeScalars.append(h)
               i += 1
             }
-            let example = digits.isEmpty ? "4E2D" : digits
+            let valid = UInt32(digits, radix: 16).flatMap(Unicode.Scalar.init) != nil
+            let example = digits.count == 4 && valid ? digits : "4E2D"
             error(Message.badEscape("u\(digits)"), from: escStart, notes: ["write a code point in braces, as \\u{\(example)}"])
             continue
           }

@@ -118,7 +118,8 @@ public enum Render {
       guard omitted > 0 else { return table }
       // The header, its rule and the first rows; a line for the rows left out; the last rows.
       var lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-      lines.insert("… \(grouped(String(omitted))) more rows (\(grouped(String(g.values.count))) in all) …", at: 2 + head)
+      lines.insert(
+        "… \(grouped(String(omitted))) more row\(omitted == 1 ? "" : "s") (\(grouped(String(g.values.count))) in all) …", at: 2 + head)
       return lines.joined(separator: "\n")
     }
   }

@@ -104,7 +104,7 @@ public final class Session {
       ds = Dataset(
         name: name, path: path,
         columns: (names ?? []).map { Column(name: $0, vector: sample?.strings.contains($0) == true ? text : unknown) }, rowCount: 0)
-      try add(ds, timeColumn: timeColumn, site: timeSite ?? site)
+      try add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
       if names == nil { catalog.datasets[name]?.open = true }
       catalog.datasets[name]?.timeColumn = timeColumn ?? ""
       return ds
@@ -115,7 +115,7 @@ public final class Session {
       ds = try DataLoader.load(name: name, path: path, zone: zone)
       cache?.put(path, zone: zone, ds)
     }
-    try add(ds, timeColumn: timeColumn, site: timeSite ?? site)
+    try add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
     loads[name] = (path, timeColumn, site)
     return ds
   }
@@ -125,7 +125,9 @@ public final class Session {
     try add(ds, timeColumn: timeColumn, site: nil)
   }
 
-  private func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?) throws {
+  /// `site` is where the dataset is declared; `timeSite` where its time column is named
+  /// (a wrong time column is reported there).
+  private func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil) throws {
     var tc = ds.defaultTimeColumn
     if let timeColumn {
       let bad: String?
@@ -139,7 +141,7 @@ public final class Session {
         notes = suggestion(timeColumn, in: ds.columnNames)
       }
       if let bad {
-        if let site { throw TallyError(.error(bad, site.source, site.range, notes: notes)) }
+        if let at = timeSite ?? site { throw TallyError(.error(bad, at.source, at.range, notes: notes)) }
         throw TallyError(.dataError(bad, file: ds.path, notes: notes))
       }
       tc = timeColumn
@@ -155,13 +157,23 @@ public final class Session {
     cachedExecutor = nil
   }
 
-  /// Changes the session zone; datasets are read again, since times without an offset depend on it.
+  /// Changes the session zone; datasets are read again, since times without an offset depend
+  /// on it. All or nothing: when a file cannot be read again (or the reading is interrupted),
+  /// the session keeps its zone and data.
   public func setZone(_ z: Zone) throws {
+    var reloaded: [(Dataset, String?, DefinitionSite?)] = []
+    for (name, l) in loads {
+      reloaded.append((try DataLoader.load(name: name, path: l.path, zone: z), l.time, l.site))
+    }
+    let saved = snapshot
+    let savedZone = zone
     zone = z
-    let old = loads
-    for (name, l) in old {
-      let ds = try DataLoader.load(name: name, path: l.path, zone: z)
-      try add(ds, timeColumn: l.time, site: l.site)
+    do {
+      for (ds, time, site) in reloaded { try add(ds, timeColumn: time, site: site) }
+    } catch {
+      restore(saved)
+      zone = savedZone
+      throw error
     }
     cachedExecutor = nil
   }
@@ -283,6 +295,10 @@ public final class Session {
         try define(st, baseDirectory: base)
         defined.append(st)
       } catch let e as TallyError {
+        if Interruption.isRequested {  // stopped: nothing of it stays
+          restore(saved)
+          throw e
+        }
         diagnostics += e.diagnostics
         failed.append(st)
       }
@@ -316,13 +332,20 @@ public final class Session {
     cachedExecutor = nil
   }
 
-  /// The diagnostics but those that point at a use of one of `names`: their definitions
-  /// failed, and are reported where they are.
+  /// The diagnostics but those that say one of `names` is unknown (or broken) where it is
+  /// used: their definitions failed, and are reported where they are.
   static func withoutUses(of names: Set<String>, _ diagnostics: [Diagnostic]) -> [Diagnostic] {
     guard !names.isEmpty else { return diagnostics }
     return diagnostics.filter { d in
       guard case .source(let source, let range) = d.location else { return true }
-      return !names.contains(source.slice(range.start..<range.end).trimmingCharacters(in: CharacterSet(charactersIn: "`")))
+      let n = source.slice(range.start..<range.end).trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+      guard names.contains(n) else { return true }
+      let consequences = [
+        Message.unknownName(n), Message.unknownDataset(n), Message.unknownColumnAnywhere(n), Message.definitionHasError(n),
+      ]
+      // A bare name inside an aggregate is looked up as a column first; `refunds.amount` is a column.
+      let bare = range.start == 0 || source.slice(range.start - 1..<range.start) != "."
+      return !consequences.contains(d.message) && !(bare && d.message.hasPrefix("unknown column '\(n)' in "))
     }
   }
 
@@ -403,9 +426,10 @@ public final class Session {
       var timeSite: DefinitionSite?
       if let time = declaredTime, timeColumnOverrides[name] == nil {
         let text = st.source.slice(st.range.start..<st.range.end)
-        if let r = text.range(of: time, options: .backwards) {
+        if let r = text.range(of: time, options: [.backwards, .literal]) {
           let start = st.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound)
-          timeSite = DefinitionSite(source: st.source, range: SourceRange(start, start + time.utf8.count))
+          let end = st.range.start + text.utf8.distance(from: text.startIndex, to: r.upperBound)
+          timeSite = DefinitionSite(source: st.source, range: SourceRange(start, end))
         }
       }
       do {

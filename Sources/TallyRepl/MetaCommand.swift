@@ -119,9 +119,9 @@ extension ReplSession {
     if name.isEmpty { return help(nil) }
     guard let cmd = MetaCommand.named(name) else {
       if let near = nearest(name, in: MetaCommand.all.map(\.name) + Array(MetaCommand.aliases.keys)) {
-        out.error("unknown command ':\(name)'; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
+        out.error(Message.unknownCommand(name) + "; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
       } else {
-        out.error("unknown command ':\(name)'; type :help for the list of commands")
+        out.error(Message.unknownCommand(name) + "; type :help for the list of commands")
       }
       return out
     }
@@ -145,7 +145,7 @@ extension ReplSession {
       }
       guard let f = OutputFormat(rawValue: a.lowercased()) else {
         let near = nearest(a, in: OutputFormat.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
-        out.error("unknown format '\(a)'; formats are table, json, csv" + near)
+        out.error(Message.unknownFormat(a, OutputFormat.allCases.map(\.rawValue)) + near)
         return out
       }
       format = f
@@ -167,7 +167,7 @@ extension ReplSession {
 
   private func usage(_ cmd: MetaCommand) -> ReplOutput {
     var out = ReplOutput()
-    out.error("usage: \(cmd.usage)")
+    out.error(Message.usage(cmd.usage))
     return out
   }
 
@@ -187,7 +187,7 @@ extension ReplSession {
     if isDefinitionFile(path) || isDirectory(path) {
       guard name == nil, time == nil else {
         var out = ReplOutput()
-        out.error("'as' and 'time' apply to data files, not to a .kpi file")
+        out.error(Message.loadOptionsForData)
         return out
       }
       return loadDefinitions(path)
@@ -284,18 +284,18 @@ extension ReplSession {
     var out = ReplOutput()
     let files = isDirectory(path) ? definitionFiles(in: path) : [path]
     guard !files.isEmpty else {
-      out.error(Diagnostic(.error, "no .kpi files in '\(path)'", at: .file(path, line: nil, column: nil)).rendered(color: color))
+      out.error(Diagnostic(.error, Message.noDefinitionFiles(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
       return out
     }
     var sources: [(source: Source, baseDirectory: String?)] = []
     for file in files {
       let full = fullPath(file)
       guard let data = FileManager.default.contents(atPath: full) else {
-        out.error(Diagnostic(.error, "no such file '\(file)'", at: .file(file, line: nil, column: nil)).rendered(color: color))
+        out.error(Diagnostic(.error, Message.fileNotFound(file), at: .file(file, line: nil, column: nil)).rendered(color: color))
         return out
       }
       guard let text = String(data: data, encoding: .utf8) else {
-        out.error(Diagnostic(.error, "invalid UTF-8", at: .file(file, line: nil, column: nil)).rendered(color: color))
+        out.error(Diagnostic(.error, Message.badUTF8, at: .file(file, line: nil, column: nil)).rendered(color: color))
         return out
       }
       sources.append((Source(name: file, text: text), Paths.directory(of: full)))
@@ -379,7 +379,7 @@ extension ReplSession {
     let cat = session.catalog
     guard cat.datasets[name] != nil || cat.views[name] != nil, let base = baseDataset(of: name), let ds = session.datasets[base] else {
       if let v = cat.values[name] {
-        out.error("'\(name)' is a \(v.metric == nil ? "value" : "metric"), not a dataset; try ':describe \(name)'")
+        out.error(Message.notADataset(name, v.metric == nil ? "value" : "metric"))
       } else {
         out.error(unknown(name, kind: "dataset", in: Array(cat.datasets.keys) + Array(cat.views.keys)))
       }
@@ -557,7 +557,7 @@ extension ReplSession {
       } else {
         let text = a.hasPrefix("@") ? String(a.dropFirst()) : a
         guard let i = Instant(text) else {
-          out.error("malformed as-of '\(a)'; write a day (2024-06-30, meaning through its end) or an instant (2024-06-30T12:00:00+08:00)")
+          out.error(Message.malformedAsOf(a) + "; " + Message.asOfHint)
           return out
         }
         session.asOf = i

@@ -107,8 +107,9 @@ public final class ReplSession {
   /// The terminal's width now, asked at each chart so that charts follow a resized window;
   /// nil (or a nil answer) when output goes to no terminal. Lines are fitted into it.
   public var terminalWidth: (() -> Int?)?
-  /// The most rows a table shows (the first and last half); `:format csv` shows all.
-  public var maxTableRows = 40
+  /// The most rows a table shows at a terminal (the first and last half); nil shows all, as
+  /// in a script. `:format csv` shows all.
+  public var maxTableRows: Int?
   /// Set by `:quit`.
   public internal(set) var quitRequested = false
   /// How many lines failed so far.
@@ -137,6 +138,7 @@ public final class ReplSession {
   /// Creates a REPL session. Defining a name again replaces it.
   public init(session: Session = Session(), interactive: Bool = false, color: Bool = false, baseDirectory: String? = nil) {
     self.session = session
+    self.maxTableRows = interactive ? 40 : nil
     self.interactive = interactive
     self.color = color
     self.sourceName = interactive ? "<repl>" : "<stdin>"

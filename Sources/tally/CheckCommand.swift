@@ -9,7 +9,7 @@ enum DefinitionFiles {
     for p in paths.isEmpty ? ["."] : paths {
       var isDir: ObjCBool = false
       guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
-        throw TallyError(Diagnostic(.error, "no such file or directory '\(p)'", at: .file(p, line: nil, column: nil)))
+        throw TallyError(Diagnostic(.error, Message.noSuchFileOrDirectory(p), at: .file(p, line: nil, column: nil)))
       }
       if !isDir.boolValue {
         files.append(p)
@@ -28,7 +28,7 @@ enum DefinitionFiles {
       if found.isEmpty {
         throw TallyError(
           Diagnostic(
-            .error, "no .kpi files in '\(p)'", at: .file(p, line: nil, column: nil),
+            .error, Message.noDefinitionFiles(p), at: .file(p, line: nil, column: nil),
             notes: ["name the directory that holds the definitions, or the .kpi files themselves"]))
       }
       files += found.sorted()
@@ -84,7 +84,7 @@ struct CheckCommand: ParsableCommand {
     if let root {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw TallyError(Diagnostic(.error, "no such directory '\(root)'", at: .file("--root", line: nil, column: nil)))
+        throw TallyError(Diagnostic(.error, Message.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
       }
     }
     session.root = root

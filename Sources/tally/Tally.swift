@@ -124,9 +124,9 @@ struct TimeOptions: ParsableArguments {
     guard let z = Zone(tz) else {
       throw TallyError(
         Diagnostic(
-          .error, "unknown time zone '\(tz)'", at: .file("--tz", line: nil, column: nil),
+          .error, Message.unknownZone(tz), at: .file("--tz", line: nil, column: nil),
           notes: (nearest(tz, in: TimeZone.knownTimeZoneIdentifiers).map { ["did you mean '\($0)'?"] } ?? [])
-            + ["use an IANA name such as 'Asia/Shanghai', 'Europe/Berlin' or 'UTC', or an offset such as '+08:00'"]))
+            + [Message.zoneHint]))
     }
     return z
   }
@@ -136,8 +136,8 @@ struct TimeOptions: ParsableArguments {
     guard let i = Instant(asOf) else {
       throw TallyError(
         Diagnostic(
-          .error, "malformed as-of '\(asOf)'", at: .file("--as-of", line: nil, column: nil),
-          notes: ["write a day (2024-06-30) or an instant (2024-06-30T12:00:00+08:00)"]))
+          .error, Message.malformedAsOf(asOf), at: .file("--as-of", line: nil, column: nil),
+          notes: [Message.asOfHint]))
     }
     return i
   }
@@ -159,16 +159,18 @@ struct SessionOptions: ParsableArguments {
   func makeSession() throws -> Session {
     let session = try time.makeSession()
     let files = file.isEmpty ? [] : try DefinitionFiles.collect(file)
-    var declared = Set<String>()
+    var declared: [String: String] = [:]  // dataset name -> where a file declares it
     for f in files {
       guard let source = try? Session.readSource(f) else { continue }  // reported by defineFiles
       for st in Parser.parse(source).statements {
-        if case .dataset(let name, _, _) = st.kind { declared.insert(name) }
+        if case .dataset(let name, _, _) = st.kind { declared[name] = "\(source.name):\(st.line)" }
       }
     }
     for d in data {
       let (name, path, time) = try DataArgument.parse(d)
-      if declared.contains(name) {
+      if let place = declared[name] {
+        // Said on stderr, so that a name that meets by mistake does not go unnoticed.
+        FileHandle.standardError.write(Data("note: --data \(name)=\(path) replaces the file declared at \(place)\n".utf8))
         session.datasetOverrides[name] = path
         if let time { session.timeColumnOverrides[name] = time }
       } else {
@@ -186,7 +188,7 @@ enum DataArgument {
     guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
       throw TallyError(
         Diagnostic(
-          .error, "malformed --data '\(s)'", at: .file("--data", line: nil, column: nil), notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
+          .error, Message.malformedData(s), at: .file("--data", line: nil, column: nil), notes: [Message.dataHint]))
     }
     let name = String(s[..<eq])
     var path = String(s[s.index(after: eq)...])
@@ -201,7 +203,7 @@ enum DataArgument {
     guard !path.isEmpty else {
       throw TallyError(
         Diagnostic(
-          .error, "malformed --data '\(s)': no path", at: .file("--data", line: nil, column: nil),
+          .error, Message.dataWithoutPath(s), at: .file("--data", line: nil, column: nil),
           notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
     }
     return (name, path, time)

@@ -194,6 +194,28 @@ final class CSVReaderTests: XCTestCase {
     XCTAssertTrue(missing?.contains("error: no such file") ?? false, missing ?? "no error")
   }
 
+  /// The first megabyte settles which columns are text; a record cut at its end (in a time,
+  /// or in a quoted line break) is not misread as text.
+  func testTextColumnsFromTheFirstMegabyte() throws {
+    var text = "id,t,note,code\n"
+    var i = 0
+    while text.utf8.count < (1 << 20) - 30 {
+      text += "\(i),2024-06-30 12:34:56,\"a\nb\",\(i)\n"
+      i += 1
+    }
+    for pad in 0..<24 {  // the cut falls at every place of a record
+      let shifted = text.replacingOccurrences(of: "id,", with: "id" + String(repeating: "_", count: pad) + ",")
+      let path = try writeFile(dir, "big\(pad).csv", shifted + "1,2024-06-30,x,A12\n")
+      let sample = try XCTUnwrap(DataLoader.headerAndStrings(path: path))
+      XCTAssertEqual(sample.strings, ["note"], "cut \(pad)")  // `code` turns to text only past the first megabyte
+      if pad == 0 {
+        let ds = try DataLoader.load(name: "d", path: path, zone: .utc)
+        XCTAssertEqual(ds.column("code")?.type, .string)
+        XCTAssertEqual(ds.column("t")?.type, .time)
+      }
+    }
+  }
+
   /// A file loaded through a session keeps every row.
   func testNoRowIsDropped() throws {
     var text = "id,note\n"

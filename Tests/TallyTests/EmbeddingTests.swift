@@ -57,16 +57,50 @@ final class InterruptionTests: XCTestCase {
     }
     XCTAssertFalse(session.isDefined("rows"))
 
-    try session.load(name: "rows", path: path)  // the request was used up
+    XCTAssertThrowsError(try session.load(name: "rows", path: path), "a request stays until reset")
+    Interruption.reset()
+    try session.load(name: "rows", path: path)
     Interruption.request()
     XCTAssertThrowsError(try session.evaluate("sum(rows.n)")) { error in
       XCTAssertEqual((error as? TallyError)?.diagnostics.first?.message, "interrupted")
     }
+    Interruption.reset()
     // 70,000 rows are 10,000 cycles of 0…6, each summing to 21.
     XCTAssertTrue(Render.json(try session.evaluate("sum(rows.n)"), zone: session.zone).hasSuffix(#""value": 210000}"#))
 
     Interruption.request()
     Interruption.reset()  // a request that no work saw is forgotten before new work
     XCTAssertTrue(Render.json(try session.evaluate("count(rows)"), zone: session.zone).hasSuffix(#""value": 70000}"#))
+  }
+
+  /// An interrupted change of zone or of several definitions leaves everything as it was.
+  func testAnInterruptedChangeIsRolledBack() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tally-interrupt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer {
+      Interruption.reset()
+      try? FileManager.default.removeItem(at: dir)
+    }
+    let big = dir.appendingPathComponent("big.csv").path
+    try Data(("t\n" + String(repeating: "2024-06-30 20:00:00\n", count: 70_000)).utf8).write(to: URL(fileURLWithPath: big))
+    let small = dir.appendingPathComponent("small.csv").path
+    try Data("t\n2024-06-30 20:00:00\n".utf8).write(to: URL(fileURLWithPath: small))
+
+    let session = Session()
+    try session.load(name: "small", path: small)
+    try session.load(name: "big", path: big)
+    Interruption.request()
+    XCTAssertThrowsError(try session.setZone(Zone("Asia/Shanghai")!))
+    Interruption.reset()
+    // Still UTC, with the times read in UTC.
+    XCTAssertEqual(session.zone.iso(0), "1970-01-01T00:00:00+00:00")
+    XCTAssertEqual(try session.scalar("max(small.t)"), .time(epochMicros("2024-06-30T20:00:00Z")))
+
+    let defs = Source(name: "d.kpi", text: "dataset a from \"\(small)\"\ndataset b from \"\(big)\"\nmetric n = count(a) + count(b)\n")
+    let fresh = Session()
+    Interruption.request()
+    XCTAssertThrowsError(try fresh.define(defs))
+    XCTAssertFalse(fresh.isDefined("a"), "the small file's dataset was rolled back too")
+    XCTAssertFalse(fresh.isDefined("n"))
   }
 }

@@ -31,11 +31,15 @@ final class GroupingTests: XCTestCase {
   /// by code point (`Z` < `a` < `é` < `中`), null last; on two keys the first decides first.
   func testSortOrderOfKeys() throws {
     let s = try session([
-      "d": "n,s,x\n9223372036854775807,a,1\n,Z,1\n9007199254740993,é,1\n9007199254740992,中,1\n-3,a,2\n,,2\n"
+      "d":
+        "n,m,s,x\n9223372036854775807,1,a,1\n,,Z,1\n9007199254740993,9007199254740993,é,1\n9007199254740992,9007199254740992,中,1\n-3,-3,a,2\n,,,2\n"
     ])
     XCTAssertEqual(
       try rows(s, "count(d) by n"),
       ["-3:1", "9007199254740992:1", "9007199254740993:1", "9223372036854775807:1", "null:2"])
+    XCTAssertEqual(  // without Int64.max, the integer fast path
+      try rows(s, "count(d) by m"),
+      ["-3:1", "1:1", "9007199254740992:1", "9007199254740993:1", "null:2"])
     XCTAssertEqual(try rows(s, "count(d) by s"), ["Z:1", "a:2", "é:1", "中:1", "null:1"])
     XCTAssertEqual(
       try rows(s, "count(d) by x, s"), ["1:Z:1", "1:a:1", "1:é:1", "1:中:1", "2:a:1", "2:null:1"])

@@ -202,6 +202,8 @@ final class EvalEndToEndTests: XCTestCase {
     try Data("id,status,paid_at,shipped_at\n1,paid,2024-06-01,2024-06-09\n2,unpaid,2024-06-02,\n".utf8).write(to: export)
     let other = try tally(["eval", "paid_share", "--file", kpi, "--data", "orders=\(export.path)", "--format", "json"])
     XCTAssertEqual(other.stdout, #"{"as_of": "2024-06-03T00:00:00+00:00", "value": 0.5}"# + "\n", other.stderr)
+    XCTAssertEqual(other.code, 0)
+    XCTAssertEqual(other.stderr, "note: --data orders=\(export.path) replaces the file declared at \(kpi):1\n")
     let shipped = try tally(["eval", "count(orders)", "--file", kpi, "--data", "orders=\(export.path),time=shipped_at", "--format", "json"])
     XCTAssertEqual(shipped.stdout, #"{"as_of": "2024-06-10T00:00:00+00:00", "value": 2}"# + "\n", shipped.stderr)
     let unknown = try tally(["eval", "paid_shar", "--file", kpi], cwd: elsewhere)
