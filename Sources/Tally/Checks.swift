@@ -178,13 +178,14 @@ public enum TestRunner {
   /// Runs every test in the sources (parsed as one namespace).
   /// `asOf` is the as-of of tests without an `at`.
   public static func run(
-    _ sources: [(source: Source, baseDirectory: String?)], zone: Zone, asOf: Instant? = nil, cache: DatasetCache = DatasetCache()
+    _ sources: [(source: Source, baseDirectory: String?)], zone: Zone, asOf: Instant? = nil, cache: DatasetCache = DatasetCache(),
+    root: String? = nil
   ) -> [TestResult] {
     var results: [TestResult] = []
     for (source, base) in sources {
       for st in Parser.parse(source).statements {
         guard case .test(let t) = st.kind else { continue }
-        results.append(run(t, st, sources: sources, base: base, zone: zone, asOf: asOf, cache: cache))
+        results.append(run(t, st, sources: sources, base: base, zone: zone, asOf: asOf, cache: cache, root: root))
       }
     }
     return results
@@ -192,11 +193,12 @@ public enum TestRunner {
 
   static func run(
     _ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, asOf: Instant?,
-    cache: DatasetCache
+    cache: DatasetCache, root: String?
   ) -> TestResult {
     var result = TestResult(name: t.name, file: st.source.name, line: st.line, failures: [], error: nil)
     let session = Session(zone: zone)
     session.cache = cache
+    session.root = root
     for f in t.fixtures { session.datasetOverrides[f.dataset] = session.resolvePath(f.path, base) }
     session.asOf = t.at.flatMap(Instant.init) ?? asOf
     do {
@@ -210,6 +212,9 @@ public enum TestRunner {
         if !declared.contains(f.dataset) {
           problems.append(
             .error(Message.fixtureForNoDataset(f.dataset), st.source, f.range, notes: suggestion(f.dataset, in: declared)))
+        } else if let root, let path = session.datasetOverrides[f.dataset], !Session.isInside(path, root: root) {
+          problems.append(
+            .error(Message.outsideRoot(f.path, root), st.source, f.range, notes: ["keep fixtures inside the root, or run without --root"]))
         } else if let path = session.datasetOverrides[f.dataset], !FileManager.default.fileExists(atPath: path) {
           let dir = Paths.directory(of: path)
           let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []

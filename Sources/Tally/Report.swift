@@ -47,6 +47,21 @@ public enum Report {
     return lines.count > 1 ? line + " …" : String(line)
   }
 
+  /// Why an assert failed: its value, or the groups where it is not true.
+  static func assertFailure(_ v: MetricValue, zone: Zone) -> String {
+    switch v {
+    case .scalar(let x): return "is " + Render.display(x, format: nil, zone: zone)
+    case .grouped(let g):
+      let bad = g.sortedRows.filter { $0.value != .bool(true) }
+      let shown = bad.prefix(maxGroups).map { row in
+        row.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: " / ")
+          + (row.value == .bool(false) ? "" : " (\(Render.display(row.value, format: nil, zone: zone)))")
+      }
+      return "not true for \(g.keyNames.joined(separator: " / ")) = " + shown.joined(separator: ", ")
+        + (bad.count > maxGroups ? ", … \(bad.count - maxGroups) more" : "")
+    }
+  }
+
   /// Groups listed under a grouped metric in the table.
   static let maxGroups = 12
 
@@ -107,10 +122,11 @@ public enum Report {
       }
     }
     if !r.asserts.isEmpty {
-      out += "\n"
+      if !r.metrics.isEmpty { out += "\n" }
       for a in r.asserts {
         let line = "\(a.passed ? "✓" : "✗") assert \(a.formula)  (\(a.file):\(a.line))"
         out += paint(line, a.passed ? .pass : .fail) + "\n"
+        if !a.passed { out += "    " + assertFailure(a.value, zone: zone) + "\n" }
       }
     }
     let counts = Dictionary(grouping: r.metrics, by: \.status).mapValues(\.count)

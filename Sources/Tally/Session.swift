@@ -414,13 +414,9 @@ public final class Session {
     case .dataset(let name, let path, let declaredTime):
       let time = timeColumnOverrides[name] ?? declaredTime
       let full = datasetOverrides[name] ?? resolvePath(path, baseDirectory)
-      if let root, datasetOverrides[name] == nil {
-        let real = URL(fileURLWithPath: full).standardizedFileURL.resolvingSymlinksInPath().path
-        let top = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
-        if !(real == top || real.hasPrefix(top.hasSuffix("/") ? top : top + "/")) {
-          throw TallyError(
-            .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
-        }
+      if let root, !Self.isInside(full, root: root) {  // also a test's fixture in place of the declared file
+        throw TallyError(
+          .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
       }
       // A wrong time column is reported at its name, the last word of the statement.
       var timeSite: DefinitionSite?
@@ -466,6 +462,13 @@ public final class Session {
     case .expr: break
     }
     cachedExecutor = nil
+  }
+
+  /// Whether a path, with `..` and symbolic links resolved, is inside the directory `root`.
+  static func isInside(_ path: String, root: String) -> Bool {
+    let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    let top = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+    return real == top || real.hasPrefix(top.hasSuffix("/") ? top : top + "/")
   }
 
   func resolvePath(_ path: String, _ base: String?) -> String {

@@ -79,14 +79,17 @@ struct CheckCommand: ParsableCommand {
     }
   }
 
+  /// `--root DIR` names a directory that exists.
+  static func requireDirectory(_ root: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw TallyError(Diagnostic(.error, Message.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
+    }
+  }
+
   private func check() throws {
     let session = try time.makeSession()
-    if let root {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw TallyError(Diagnostic(.error, Message.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
-      }
-    }
+    if let root { try Self.requireDirectory(root) }
     session.root = root
     try session.defineFiles(try DefinitionFiles.collect(paths))
     let report = try session.runChecks()
@@ -133,6 +136,11 @@ struct TestCommand: ParsableCommand {
   @Option(name: .long, help: "Output format: table or junit.")
   var format: Format = .table
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Refuse dataset and fixture paths outside this directory (after resolving '..' and links).", valueName: "DIR"))
+  var root: String?
+
   func run() throws {
     do {
       try test()
@@ -149,11 +157,13 @@ struct TestCommand: ParsableCommand {
       sources.append((try Session.readSource(f), Paths.directory(of: f)))
     }
     // Definition errors stop everything, as in `check`.
+    if let root { try CheckCommand.requireDirectory(root) }
     let probe = Session(zone: zone)
     let cache = DatasetCache()
     probe.cache = cache
+    probe.root = root
     _ = try probe.define(sources, formulas: false)
-    let results = TestRunner.run(sources, zone: zone, asOf: try time.instant(), cache: cache)
+    let results = TestRunner.run(sources, zone: zone, asOf: try time.instant(), cache: cache, root: root)
     if format == .junit {
       FileHandle.standardOutput.write(Data(Report.junit(results).utf8))
     } else {

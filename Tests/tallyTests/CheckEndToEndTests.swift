@@ -96,6 +96,20 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(strict.stdout.contains("! warn  share"), strict.stdout)
   }
 
+  func testTheTableSaysWhyAnAssertFailed() throws {
+    // amount by shop: A 10, 20; B 30, 40, 50; C 60. Only A has an amount under 25.
+    let kpi = """
+      dataset orders from "orders.csv" time paid_at
+      assert min(orders.amount) < 25 by shop
+      assert count(orders) = 7
+      """
+    let dir = try TallyProcess.directory(["orders.csv": orders, "a.kpi": kpi])
+    let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 1)
+    XCTAssertTrue(r.stdout.contains("✗ assert min(orders.amount) < 25 by shop  (a.kpi:2)\n    not true for shop = B, C\n"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("✗ assert count(orders) = 7  (a.kpi:3)\n    is false\n"), r.stdout)
+  }
+
   func testAsOfMovesTheWindow() throws {
     let kpi = """
       dataset orders from "orders.csv" time paid_at
@@ -305,6 +319,9 @@ final class CheckEndToEndTests: XCTestCase {
     let dir = try TallyProcess.directory([
       "repo/kpis/a.kpi": "dataset secret from \"../../secret.csv\"\nmetric m = count(secret)\n",
       "repo/kpis/b.kpi": "dataset linked from \"link.csv\"\nmetric n = count(linked)\n",
+      "repo/tests/t.kpi":
+        "dataset inside from \"inside.csv\"\nmetric k = count(inside)\ntest \"peek\"\n  with inside from \"../../secret.csv\"\n  expect k = 1\n",
+      "repo/tests/inside.csv": "a\n1\n2\n",
       "secret.csv": "a\n1\n",
     ])
     try FileManager.default.createSymbolicLink(
@@ -316,6 +333,12 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(r.stderr.contains("repo/kpis/a.kpi:1:1: error: dataset path '../../secret.csv' is outside the root 'repo'"), r.stderr)
     XCTAssertTrue(r.stderr.contains("repo/kpis/b.kpi:1:1: error: dataset path 'link.csv' is outside the root 'repo'"), r.stderr)
     XCTAssertEqual(r.stdout, "")
+    // `tally test` keeps fixtures inside the root too.
+    XCTAssertEqual(try TallyProcess.run(["test", "repo/tests"], in: dir).code, 0)
+    let test = try TallyProcess.run(["test", "repo/tests", "--root", "repo"], in: dir)
+    XCTAssertEqual(test.code, 2, test.stdout + test.stderr)
+    XCTAssertTrue(
+      test.stdout.contains("repo/tests/t.kpi:4:8: error: dataset path '../../secret.csv' is outside the root 'repo'"), test.stdout)
   }
 
   func testMetricTestsShowExpectedAndActual() throws {
