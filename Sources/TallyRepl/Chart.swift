@@ -156,8 +156,10 @@ enum Chart {
     let maxPoint = points.first { $0.2 == hi }!
     let blank = String(repeating: " ", count: labelWidth + 2)
     out += "\(blank)min \(Render.display(minPoint.1, format: format, zone: zone)) (\(minPoint.0)), "
-    out += "max \(Render.display(maxPoint.1, format: format, zone: zone)) (\(maxPoint.0))\n"
-    return out
+    out += "max \(Render.display(maxPoint.1, format: format, zone: zone)) (\(maxPoint.0))"
+    // The latest period: where a KPI stands now.
+    if let last = points.last { out += ", last \(Render.display(last.1, format: format, zone: zone)) (\(last.0))" }
+    return out + "\n"
   }
 
   /// The start of the period a label (`2024-06-30T13`, `2024-06-30`, `2024-W26`, `2024-06`) names.

@@ -353,7 +353,7 @@ final class ReplSessionTests: XCTestCase {
     let out = run(repl, "count(orders) by day").text
     let lines = out.split(separator: "\n").map(String.init)
     XCTAssertTrue(lines.contains("2024-06-01  █▁▁▁▁▁▁▁▁▁▁▁▁▁█▁▁▁▁█▁▁▁▁▁▁▁▁██"), out)
-    XCTAssertTrue(lines.contains("            min 0 (2024-06-02), max 1 (2024-06-01)"), out)
+    XCTAssertTrue(lines.contains("            min 0 (2024-06-02), max 1 (2024-06-01), last 1 (2024-06-30)"), out)
   }
 
   func testChartFitsTheTerminalWidthAtEachRender() {
