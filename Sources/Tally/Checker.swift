@@ -153,10 +153,18 @@ public struct Checker {
     guard var base = relation(named: v.base, inner, range: v.range) else {
       if catalog.views[v.base] == nil && catalog.datasets[v.base] == nil {
         let notes = suggestion(v.base, in: Array(catalog.datasets.keys) + Array(catalog.views.keys))
+        // Under the base's name: `let paid = ordrs where ...`.
+        var at = v.range
+        let text = v.source.slice(v.range.start..<v.range.end)
+        if let eq = text.firstIndex(of: "="), let r = text.range(of: v.base, options: .literal, range: eq..<text.endIndex) {
+          at = SourceRange(
+            v.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound),
+            v.range.start + text.utf8.distance(from: text.startIndex, to: r.upperBound))
+        }
         if catalog.values[v.base] != nil {
-          error(Message.notAView(v.base), inner, v.range)
+          error(Message.notAView(v.base), inner, at)
         } else {
-          error(Message.unknownDataset(v.base), inner, v.range, notes: notes)
+          error(Message.unknownDataset(v.base), inner, at, notes: notes)
         }
       }
       return nil

@@ -185,13 +185,14 @@ public enum Report {
         byFile.append((file, [(line, xml)], failed ? 1 : 0, seconds))
       }
     }
+    func bound(_ b: BoundValue?, _ format: ValueFormat?) -> String { b == nil ? "none" : showBound(b, format: format, zone: zone) }
     for m in r.metrics {
       let value = show(m.value, format: m.format, zone: zone)
       let failed = m.status == .fail || (strict && m.status == .warn)
       var body = ""
       let detail =
         (m.description.map { "\($0)\n" } ?? "")
-        + "formula: \(m.formula)\nvalue: \(value)\ntarget: \(showBound(m.target, format: m.format, zone: zone))\nwarn: \(showBound(m.warn, format: m.format, zone: zone))\nstatus: \(m.status.rawValue)"
+        + "formula: \(m.formula)\nvalue: \(value)\ntarget: \(bound(m.target, m.format))\nwarn: \(bound(m.warn, m.format))\nstatus: \(m.status.rawValue)"
       if failed {
         body =
           "<failure message=\"\(xml("\(m.name) = \(value), \(m.status.rawValue) (target \(showBound(m.target, format: m.format, zone: zone)))"))\" type=\"\(m.status.rawValue)\">\(xml(detail))</failure>"
@@ -220,10 +221,16 @@ public enum Report {
     let failures = byFile.reduce(0) { $0 + $1.failed }
     let time = byFile.reduce(0) { $0 + $1.seconds }
     var out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" time=\"\(seconds(time))\" timestamp=\"\(xml(zone.iso(r.asOf)))\">\n"
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tally check\" tests=\"\(total)\" failures=\"\(failures)\" time=\"\(seconds(time))\">\n"
+    // `timestamp` is when the run happened (UTC, without a zone, as the JUnit schema has
+    // it); the as-of it evaluated is a property.
+    let stamp = ISO8601DateFormatter()
+    stamp.formatOptions = [.withFullDate, .withTime, .withDashSeparatorInDate, .withColonSeparatorInTime]
+    let now = stamp.string(from: Date())
     for suite in byFile {
       out +=
-        "  <testsuite name=\"\(xml(suite.file))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failed)\" errors=\"0\" time=\"\(seconds(suite.seconds))\">\n"
+        "  <testsuite name=\"\(xml(suite.file))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failed)\" errors=\"0\" time=\"\(seconds(suite.seconds))\" timestamp=\"\(now)\">\n"
+      out += "    <properties><property name=\"as_of\" value=\"\(xml(zone.iso(r.asOf)))\"/></properties>\n"
       out += suite.cases.sorted { $0.line < $1.line }.map(\.xml).joined(separator: "\n") + "\n  </testsuite>\n"
     }
     return out + "</testsuites>\n"

@@ -507,7 +507,9 @@ public final class Session {
       }
       diagnostics += checker.diagnostics
     }
-    return oneErrorPerCycle(diagnostics)
+    // A broken view is met by each formula that reads it: reported once.
+    var seen = Set<String>()
+    return oneErrorPerCycle(diagnostics).filter { seen.insert($0.rendered()).inserted }
   }
 
   /// A cycle is found from each of its members: it is reported once, at the first, with

@@ -146,7 +146,7 @@ enum Chart {
       let line = String(
         chunk.map { p -> Character in
           guard let n = p.2 else { return " " }
-          if hi == lo { return ticks[3] }
+          if hi == lo { return n == 0 ? ticks[0] : ticks[3] }  // all zero lies flat
           return ticks[Swift.min(7, Int((n - lo) / (hi - lo) * 7.999))]
         })
       out += "\(label)\(pad)  \(line)\n"

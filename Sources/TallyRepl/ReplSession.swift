@@ -333,7 +333,9 @@ public final class ReplSession {
           line += " (\(metricStatus(ev.value, m, st.source).rawValue))"
         }
       case .grouped(let g):
-        line += " (\(g.values.count) group\(g.values.count == 1 ? "" : "s") by \(g.keyNames.joined(separator: ", ")))"
+        line += " (\(g.values.count) group\(g.values.count == 1 ? "" : "s") by \(g.keyNames.joined(separator: ", "))"
+        if let m = session.catalog.values[name]?.metric, m.target != nil { line += ", \(metricStatus(ev.value, m, st.source).rawValue)" }
+        line += ")"
       }
     }
     return line

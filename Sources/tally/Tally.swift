@@ -110,7 +110,8 @@ struct TimeOptions: ParsableArguments {
   var asOf: String?
 
   @Option(
-    name: .long, help: ArgumentHelp("The session time zone (IANA name such as Asia/Shanghai, or +08:00). Default: UTC.", valueName: "ZONE"))
+    name: .long,
+    help: ArgumentHelp("The session time zone: an IANA name such as Asia/Shanghai, or an offset such as +08:00.", valueName: "ZONE"))
   var tz: String = "UTC"
 
   /// An empty session in the zone, with the as-of set.

@@ -436,6 +436,15 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertTrue(run(repl, ":describe weekly").text.contains("2024-W23  "))
   }
 
+  func testAGroupedMetricSaysItsStatusAndAFlatSeriesLiesFlat() {
+    let repl = makeRepl(load: ["orders.csv"])
+    // By shop: A 2, B 3, C 1 orders; C misses the target.
+    XCTAssertEqual(
+      run(repl, "metric per_shop = count(orders) by shop\n  target >= 2").text, "defined metric 'per_shop' (3 groups by shop, fail)\n")
+    let zeros = run(repl, "count(orders where amount > 1000) by day").text
+    XCTAssertTrue(zeros.contains("2024-06-01  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁"), zeros)
+  }
+
   func testALongTableShowsItsEndsAndCountsTheRest() {
     let repl = makeRepl(load: ["orders.csv"])
     repl.maxTableRows = 4

@@ -231,6 +231,24 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(again.stderr.hasPrefix("a.kpi:2:31: error: '=' cannot combine an int and a string"), again.stderr)
   }
 
+  func testAViewOfAnUnknownDatasetIsReportedOnceAtTheName() throws {
+    let dir = try TallyProcess.directory([
+      "a.kpi": "dataset orders from \"orders.csv\"\nlet v = ordrs where amount > 1\nmetric a = count(v)\nmetric b = count(v) + 1\n",
+      "orders.csv": orders,
+    ])
+    let r = try TallyProcess.run(["check", "a.kpi"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertEqual(
+      r.stderr,
+      """
+      a.kpi:2:9: error: unknown dataset 'ordrs'
+      2 | let v = ordrs where amount > 1
+        |         ^~~~~
+      note: did you mean 'orders'?
+
+      """)
+  }
+
   func testADatasetThatDoesNotParseHidesNoOtherError() throws {
     // Its columns are unknown, so names are not checked; the parse errors come alone.
     let dir = try TallyProcess.directory([

@@ -47,7 +47,7 @@ enum TallyProcess {
     for (k, v) in environment { env[k] = v }
     p.environment = env
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("tally-stderr-\(UUID().uuidString).txt")
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errURL) }
     let errHandle = try FileHandle(forWritingTo: errURL)
     let out = Pipe()
