@@ -14,14 +14,27 @@ public enum DataLoader {
       let dir = Paths.directory(of: path)
       let base = Paths.lastComponent(of: path)
       let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
-      throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: suggestion(base, in: siblings)))
+      // A broken or looping symbolic link is there by name: no other name is meant.
+      let notes = siblings.contains(base) ? ["it is a symbolic link to nothing readable"] : suggestion(base, in: siblings)
+      throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: notes))
     }
     if isDir.boolValue { throw TallyError(.dataError(Message.unreadable(path, "it is a directory"), file: path)) }
-    var data: Data  // the file, memory-mapped: parsed in place, never copied
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
-      throw TallyError(.dataError(Message.unreadable(path, error.localizedDescription), file: path))
+    var data: Data  // a file, memory-mapped: parsed in place, never copied
+    switch fileKind(path) {
+    case .regular:
+      do {
+        data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+      } catch {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+    case .pipe:  // `--data o=<(zcat x.csv.gz)`, /dev/stdin: read to its end
+      guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+      defer { try? handle.close() }
+      data = (try? handle.readToEnd()) ?? Data()
+    case .other:
+      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
     }
     var lower = path.lowercased()
     if lower.hasSuffix(".gz") {
@@ -50,7 +63,8 @@ public enum DataLoader {
       _ = try load(name: "", path: path, zone: .utc)
       return nil
     }
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    // A pipe is read once, by the load itself; a device never.
+    guard fileKind(path) == .regular, let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     var bytes = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
     var lower = path.lowercased()
@@ -88,6 +102,20 @@ public enum DataLoader {
         return (sink.names, Set(strings))
       }
       return (sink.names, [])
+    }
+  }
+
+  enum FileKind { case regular, pipe, other }
+
+  /// What a path is, following symbolic links: a regular file, a pipe (FIFO), or something
+  /// else (a device, a socket).
+  static func fileKind(_ path: String) -> FileKind {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return .other }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: return .regular
+    case S_IFIFO: return .pipe
+    default: return .other
     }
   }
 
@@ -322,6 +350,10 @@ struct CSVReader {
       if let bad = firstInvalidUTF8(p, from: start) {
         let (line, col) = lineAndColumn(p, bad)
         throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: col, notes: ["save the file as UTF-8"]))
+      }
+      if let base = p.baseAddress, let hit = memchr(base, 0, p.count) {
+        let (line, col) = lineAndColumn(p, UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+        throw TallyError(.dataError(Message.nulByte, file: path, line: line, column: col, notes: ["export the data as CSV text"]))
       }
       // Header.
       var header = HeaderSink()

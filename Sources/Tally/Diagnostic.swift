@@ -131,6 +131,7 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 
 /// The nearest candidate to `name`, if near enough to be a likely typo.
 public func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
+  guard name.count <= 128 else { return nil }  // no name is that long: nothing is near it
   var best: (String, Int)?
   for c in candidates {
     let d = editDistance(name, c)
@@ -157,7 +158,15 @@ func written(_ name: String) -> String {
 public enum Message {
   public static func didYouMean(_ s: String) -> String { "did you mean '\(s)'?" }
   // Lexer
-  public static func unexpectedCharacter(_ c: String) -> String { "unexpected character '\(c)'" }
+  public static func unexpectedCharacter(_ c: String) -> String {
+    // A control or invisible character is named by its code point.
+    let visible = c.unicodeScalars.allSatisfy {
+      !$0.properties.isWhitespace && $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
+    }
+    return visible
+      ? "unexpected character '\(c)'"
+      : "unexpected character \(c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " "))"
+  }
   public static let unterminatedString = "unterminated string literal"
   public static let interrupted = "interrupted"
   public static let unterminatedBackquote = "unterminated backquoted name"
@@ -263,6 +272,7 @@ public enum Message {
   public static let unterminatedQuote = "unterminated quoted field; close it with '\"'"
   public static let quoteInField = "a quote inside an unquoted field; quote the whole field and double the quote"
   public static let badUTF8 = "invalid UTF-8"
+  public static let nulByte = "a NUL byte, which text never holds; the file looks binary"
   public static let emptyFile = "the file is empty; a header row is required"
   public static let emptyJSONLines = "the file is empty; it needs one JSON object per line"
   public static func textAfterClosingQuote(_ field: Int) -> String { "unexpected text after the closing quote of field \(field)" }
@@ -277,6 +287,7 @@ public enum Message {
   public static func malformedData(_ s: String) -> String { "malformed --data '\(s)'" }
   public static func dataWithoutPath(_ s: String) -> String { "malformed --data '\(s)': no path" }
   public static let dataHint = "write NAME=PATH or NAME=PATH,time=COL"
+  public static func dataNamedTwice(_ n: String) -> String { "'\(n)' is given twice" }
   public static func unknownCommand(_ c: String) -> String { "unknown command ':\(c)'" }
   public static func unknownFormat(_ f: String, _ formats: [String]) -> String {
     "unknown format '\(f)'; formats are \(formats.joined(separator: ", "))"

@@ -179,6 +179,7 @@ public final class Session {
   }
 
   private func removeName(_ name: String) {
+    guard sites[name] != nil || datasets[name] != nil else { return }  // a new name: nothing to remove
     datasets[name] = nil
     catalog.datasets[name] = nil
     catalog.views[name] = nil
@@ -274,7 +275,8 @@ public final class Session {
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
     try atomically(statements)
-    for (source, _) in sources where !sourceOrder.contains(source.name) { sourceOrder.append(source.name) }
+    var known = Set(sourceOrder)
+    for (source, _) in sources where known.insert(source.name).inserted { sourceOrder.append(source.name) }
     return statements.map(\.0)
   }
 
@@ -385,15 +387,31 @@ public final class Session {
 
   /// Reads a definition file as a source.
   public static func readSource(_ path: String) throws -> Source {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw TallyError(.dataError(Message.fileNotFound(path), file: path))
+    guard FileManager.default.fileExists(atPath: path) else { throw TallyError(.dataError(Message.fileNotFound(path), file: path)) }
+    let data: Data
+    switch DataLoader.fileKind(path) {
+    case .regular:
+      guard let d = FileManager.default.contents(atPath: path) else {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+      data = d
+    case .pipe:  // `--file <(generate-kpis)`
+      guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+      defer { try? handle.close() }
+      data = (try? handle.readToEnd()) ?? Data()
+    case .other:
+      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
       let bytes = [UInt8](data)
-      let bad = bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? 0
-      let line = bytes[..<bad].filter { $0 == 10 }.count + 1
-      let column = bad - (bytes[..<bad].lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
-      throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: column, notes: ["save the file as UTF-8"]))
+      let bad =
+        bytes.firstIndex(of: 0).map { nul in min(nul, bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? nul) }
+        ?? bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? 0
+      let (line, column) = bytes.withUnsafeBufferPointer { lineAndColumn($0, bad) }
+      let message = bad < bytes.count && bytes[bad] == 0 ? Message.nulByte : Message.badUTF8
+      throw TallyError(.dataError(message, file: path, line: line, column: column, notes: ["save the file as UTF-8 text"]))
     }
     return Source(name: path, text: text)
   }
@@ -417,6 +435,13 @@ public final class Session {
       if let root, !Self.isInside(full, root: root) {  // also a test's fixture in place of the declared file
         throw TallyError(
           .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
+      }
+      // A definition names files: a pipe or a device there could make a run wait forever.
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+        DataLoader.fileKind(full) != .regular
+      {
+        throw TallyError(.error(Message.unreadable(path, "it is not a regular file"), st.source, st.range))
       }
       // A wrong time column is reported at its name, the last word of the statement.
       var timeSite: DefinitionSite?

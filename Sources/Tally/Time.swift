@@ -102,7 +102,8 @@ func parseTimeBytes(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -
     return true
   }
   guard end - start >= 10, let y = digits(4), expect(45), let mo = digits(2), expect(45), let d = digits(2) else { return nil }
-  guard mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) else { return nil }
+  // Years 1 to 9999, the range of times (year 0 is not a year of the calendar in use).
+  guard y >= 1, mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) else { return nil }
   var t = TimeText(year: y, month: mo, day: d)
   if i == end { return t }
   guard p[i] == 84 || p[i] == 116 || p[i] == 32 else { return nil }  // T t space

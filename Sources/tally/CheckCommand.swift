@@ -33,9 +33,9 @@ enum DefinitionFiles {
       }
       files += found.sorted()
     }
-    // A file named twice (directly and through its directory) is read once.
+    // A file named twice (directly, through its directory, through a symbolic link) is read once.
     var seen = Set<String>()
-    return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+    return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
   }
 }
 

@@ -167,8 +167,14 @@ struct SessionOptions: ParsableArguments {
         if case .dataset(let name, _, _) = st.kind { declared[name] = "\(source.name):\(st.line)" }
       }
     }
+    var given = Set<String>()
     for d in data {
       let (name, path, time) = try DataArgument.parse(d)
+      guard given.insert(name).inserted else {
+        throw TallyError(
+          Diagnostic(
+            .error, Message.dataNamedTwice(name), at: .file("--data", line: nil, column: nil), notes: ["give each dataset its own name"]))
+      }
       if let place = declared[name] {
         // Said on stderr, so that a name that meets by mistake does not go unnoticed.
         FileHandle.standardError.write(Data("note: --data \(name)=\(path) replaces the file declared at \(place)\n".utf8))

@@ -250,6 +250,36 @@ final class EvalEndToEndTests: XCTestCase {
 
   // MARK: Errors
 
+  func testPipesDevicesAndBinaryFiles() throws {
+    // A pipe given on the command line is read to its end.
+    let piped = try TallyProcess.run(
+      ["-c", "cat '\(ordersPath)' | '\(TallyProcess.executable.path)' eval 'count(o)' --data o=/dev/stdin"], in: dir,
+      executable: URL(fileURLWithPath: "/bin/sh"))
+    XCTAssertEqual(piped.stdout, "6\n", piped.stderr)
+    // A device is not data.
+    let device = try tally(["eval", "count(o)", "--data", "o=/dev/null"])
+    XCTAssertEqual(device.code, 2)
+    XCTAssertEqual(device.stderr, "/dev/null: error: cannot read '/dev/null': it is not a file or a pipe\n")
+    // A pipe named in a definition file could make a run wait forever: refused.
+    let fifo = dir.appendingPathComponent("fifo").path
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    try Data("dataset o from \"fifo\"\nmetric n = count(o)\n".utf8).write(to: dir.appendingPathComponent("p.kpi"))
+    let declared = try TallyProcess.run(["check", "p.kpi"], in: dir)
+    XCTAssertEqual(declared.code, 2)
+    XCTAssertTrue(declared.stderr.hasPrefix("p.kpi:1:1: error: cannot read 'fifo': it is not a regular file"), declared.stderr)
+    // A NUL byte: the file is binary, not CSV.
+    try Data("a,b\n1,x".utf8 + [0] + Data("y\n".utf8)).write(to: dir.appendingPathComponent("nul.csv"))
+    let nul = try tally(["eval", "count(o)", "--data", "o=nul.csv"])
+    XCTAssertEqual(nul.code, 2)
+    XCTAssertTrue(nul.stderr.hasPrefix("nul.csv:2:4: error: a NUL byte, which text never holds"), nul.stderr)
+    // Year 0 is outside the range of times, as an as-of too; one name is given once.
+    let year0 = try tally(["eval", "count(orders)", "--data", "orders=\(ordersPath)", "--as-of", "0000-06-30"])
+    XCTAssertEqual(year0.code, 2)
+    XCTAssertTrue(year0.stderr.hasPrefix("--as-of: error: malformed as-of '0000-06-30'"), year0.stderr)
+    let twice = try tally(["eval", "count(o)", "--data", "o=\(ordersPath)", "--data", "o=\(ordersPath)"])
+    XCTAssertEqual(twice.stderr, "--data: error: 'o' is given twice\nnote: give each dataset its own name\n")
+  }
+
   func testAnOverflowWhileComputingPointsAtTheFormula() throws {
     let r = try tally(["eval", "9223372036854775807 + count(orders)", "--data", "orders=\(ordersPath)"])
     XCTAssertEqual(r.code, 2)

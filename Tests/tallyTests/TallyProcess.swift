@@ -35,11 +35,11 @@ enum TallyProcess {
   /// Runs `tally ARGS` in `directory` with `input` on stdin (none: /dev/null). stderr goes
   /// to a file, so the child never blocks on a full pipe while stdout is read.
   @discardableResult
-  static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil, environment: [String: String] = [:]) throws
-    -> Output
-  {
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, input: String? = nil, environment: [String: String] = [:], executable: URL? = nil
+  ) throws -> Output {
     let p = Process()
-    p.executableURL = executable
+    p.executableURL = executable ?? Self.executable
     p.arguments = arguments
     if let directory { p.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
