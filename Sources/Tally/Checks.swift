@@ -215,6 +215,10 @@ public enum TestRunner {
         } else if let root, let path = session.datasetOverrides[f.dataset], !Session.isInside(path, root: root) {
           problems.append(
             .error(Message.outsideRoot(f.path, root), st.source, f.range, notes: ["keep fixtures inside the root, or run without --root"]))
+        } else if let path = session.datasetOverrides[f.dataset], FileManager.default.fileExists(atPath: path),
+          DataLoader.fileKind(path) != .regular
+        {
+          problems.append(.error(Message.unreadable(f.path, "it is not a regular file"), st.source, f.range))
         } else if let path = session.datasetOverrides[f.dataset], !FileManager.default.fileExists(atPath: path) {
           let dir = Paths.directory(of: path)
           let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
