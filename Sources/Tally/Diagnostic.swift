@@ -288,6 +288,7 @@ public enum Message {
   public static func dataWithoutPath(_ s: String) -> String { "malformed --data '\(s)': no path" }
   public static let dataHint = "write NAME=PATH or NAME=PATH,time=COL"
   public static func dataNamedTwice(_ n: String) -> String { "'\(n)' is given twice" }
+  public static func wouldOverwrite(_ p: String) -> String { "'\(p)' exists; save to a new file" }
   public static func unknownCommand(_ c: String) -> String { "unknown command ':\(c)'" }
   public static func unknownFormat(_ f: String, _ formats: [String]) -> String {
     "unknown format '\(f)'; formats are \(formats.joined(separator: ", "))"

@@ -445,6 +445,36 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertTrue(zeros.contains("2024-06-01  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁"), zeros)
   }
 
+  func testSaveWritesADefinitionFileThatLoadsBack() throws {
+    let repl = makeRepl(load: ["orders=orders.csv,time=paid_at"])
+    _ = run(
+      repl,
+      "let paid = orders where status != \"unpaid\"\n## Paid share.\nmetric share = count(paid) / count(orders)\n  format percent\n  target >= 50%"
+    )
+    XCTAssertEqual(run(repl, ":save out/saved.kpi").stderr.isEmpty, false, "no directory 'out' yet")
+    XCTAssertEqual(run(repl, ":save saved.kpi").text, "saved 1 dataset and 2 definitions to saved.kpi\n")
+    let text = try String(contentsOf: dir.appendingPathComponent("saved.kpi"), encoding: .utf8)
+    XCTAssertEqual(
+      text,
+      """
+      # Saved from tally repl.
+
+      dataset orders from "orders.csv" time paid_at
+
+      let paid = orders where status != "unpaid"
+
+      ## Paid share.
+      metric share = count(paid) / count(orders)
+        format percent
+        target >= 50%
+
+      """)
+    XCTAssertTrue(run(repl, ":save saved.kpi").stderr.contains("'saved.kpi' exists; save to a new file"))
+    // Read back in a new session, it means the same: 5 of 6 orders are paid.
+    let again = makeRepl(load: ["saved.kpi"])
+    XCTAssertEqual(run(again, "share").text, "83.33%\n")
+  }
+
   func testALongTableShowsItsEndsAndCountsTheRest() {
     let repl = makeRepl(load: ["orders.csv"])
     repl.maxTableRows = 4
