@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// The README's command examples run as written, from the repository's root.
+final class ReadmeTests: XCTestCase {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The shell commands of the first code block after `heading`, continued lines joined.
+  func commands(after heading: String) throws -> [String] {
+    let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+    guard let section = readme.range(of: "\n" + heading + "\n"),
+      let open = readme.range(of: "```\n", range: section.upperBound..<readme.endIndex),
+      let close = readme.range(of: "```", range: open.upperBound..<readme.endIndex)
+    else {
+      XCTFail("README.md has no code block after '\(heading)'")
+      return []
+    }
+    let block = readme[open.upperBound..<close.lowerBound].replacingOccurrences(of: "\\\n", with: " ")
+    return block.split(separator: "\n").map(String.init).filter { $0.hasPrefix("tally ") }
+  }
+
+  func testEvaluatingFormulasExamplesRun() throws {
+    let examples = try commands(after: "## Evaluating formulas")
+    XCTAssertEqual(examples.count, 4, "\(examples)")
+    for command in examples {
+      let line = "'\(TallyProcess.executable.path)'" + command.dropFirst("tally".count)
+      let r = try TallyProcess.run(["-c", line], in: Self.root, executable: URL(fileURLWithPath: "/bin/sh"))
+      XCTAssertEqual(r.code, 0, "\(command)\n\(r.stderr)")
+      XCTAssertFalse(r.stdout.isEmpty, command)
+    }
+  }
+}
