@@ -19,23 +19,7 @@ public enum DataLoader {
       throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: notes))
     }
     if isDir.boolValue { throw TallyError(.dataError(Message.unreadable(path, "it is a directory"), file: path)) }
-    var data: Data  // a file, memory-mapped: parsed in place, never copied
-    switch fileKind(path) {
-    case .regular:
-      do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-      } catch {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
-      }
-    case .pipe:  // `--data o=<(zcat x.csv.gz)`, /dev/stdin: read to its end
-      guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
-      }
-      defer { try? handle.close() }
-      data = (try? handle.readToEnd()) ?? Data()
-    case .other:
-      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
-    }
+    var data = try contents(of: path)
     var lower = path.lowercased()
     if lower.hasSuffix(".gz") {
       data = Data(try gunzip([UInt8](data), file: path))
@@ -102,6 +86,26 @@ public enum DataLoader {
         return (sink.names, Set(strings))
       }
       return (sink.names, [])
+    }
+  }
+
+  /// A file's bytes: a regular file memory-mapped (parsed in place, never copied), a pipe
+  /// read to its end (`--data o=<(zcat x.csv.gz)`, /dev/stdin); anything else is refused.
+  static func contents(of path: String) throws -> Data {
+    switch fileKind(path) {
+    case .regular:
+      guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+      return data
+    case .pipe:
+      guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+      }
+      defer { try? handle.close() }
+      return (try? handle.readToEnd()) ?? Data()
+    case .other:
+      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
     }
   }
 

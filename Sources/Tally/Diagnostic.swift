@@ -147,7 +147,7 @@ func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String
 }
 
 /// A name as a formula writes it: backquoted unless it is a plain identifier (`` `order id` ``).
-func written(_ name: String) -> String {
+public func formulaName(_ name: String) -> String {
   guard let first = name.first else { return "``" }
   let plain = (first.isLetter || first == "_") && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
   return plain && !Parser.reserved.contains(name) ? name : "`\(name)`"
@@ -195,13 +195,13 @@ public enum Message {
   public static func unknownDataset(_ s: String) -> String { "unknown dataset '\(s)'" }
   public static func unknownFunction(_ s: String) -> String { "unknown function '\(s)'" }
   public static func ambiguousColumn(_ c: String, _ ds: [String]) -> String {
-    "column '\(c)' is in several datasets (\(ds.map { "'\($0)'" }.joined(separator: ", "))); name one, as in '\(written(ds[0])).\(written(c))'"
+    "column '\(c)' is in several datasets (\(ds.map { "'\($0)'" }.joined(separator: ", "))); name one, as in '\(formulaName(ds[0])).\(formulaName(c))'"
   }
   public static func columnOutsideAggregate(_ c: String) -> String {
-    "column '\(c)' is used outside an aggregate; wrap it in one, as in 'sum(\(c.contains(".") ? c : written(c)))'"
+    "column '\(c)' is used outside an aggregate; wrap it in one, as in 'sum(\(c.contains(".") ? c : formulaName(c)))'"
   }
   public static func datasetAsValue(_ d: String) -> String {
-    "dataset '\(d)' is not a value; count its rows with 'count(\(written(d)))'"
+    "dataset '\(d)' is not a value; count its rows with 'count(\(formulaName(d)))'"
   }
   public static func aggregateInRow(_ f: String) -> String { "aggregate '\(f)' inside another aggregate or a row filter" }
   public static func twoDatasets(_ a: String, _ b: String) -> String {
@@ -240,7 +240,7 @@ public enum Message {
   public static func definitionHasError(_ n: String) -> String { "'\(n)' has an error" }
   public static func notConstantInAggregate(_ n: String) -> String { "'\(n)' is not a constant, so it cannot be used inside an aggregate" }
   public static func aggregateNeedsColumn(_ f: String, _ d: String) -> String {
-    "'\(f)' needs a column or a row formula, as in '\(f)(\(written(d)).amount)'"
+    "'\(f)' needs a column or a row formula, as in '\(f)(\(formulaName(d)).amount)'"
   }
   public static let percentileNotConstant = "the percentile must be a constant number, as in 90%"
   public static let durationOutOfRange = "duration out of range; a duration spans at most 10,000 years"

@@ -388,27 +388,11 @@ public final class Session {
   /// Reads a definition file as a source.
   public static func readSource(_ path: String) throws -> Source {
     guard FileManager.default.fileExists(atPath: path) else { throw TallyError(.dataError(Message.fileNotFound(path), file: path)) }
-    let data: Data
-    switch DataLoader.fileKind(path) {
-    case .regular:
-      guard let d = FileManager.default.contents(atPath: path) else {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
-      }
-      data = d
-    case .pipe:  // `--file <(generate-kpis)`
-      guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
-      }
-      defer { try? handle.close() }
-      data = (try? handle.readToEnd()) ?? Data()
-    case .other:
-      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
-    }
+    let data = try DataLoader.contents(of: path)  // a pipe too: `--file <(generate-kpis)`
     guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
       let bytes = [UInt8](data)
-      let bad =
-        bytes.firstIndex(of: 0).map { nul in min(nul, bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? nul) }
-        ?? bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) } ?? 0
+      let invalid = bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) }
+      let bad = [bytes.firstIndex(of: 0), invalid].compactMap { $0 }.min() ?? 0
       let (line, column) = bytes.withUnsafeBufferPointer { lineAndColumn($0, bad) }
       let message = bad < bytes.count && bytes[bad] == 0 ? Message.nulByte : Message.badUTF8
       throw TallyError(.dataError(message, file: path, line: line, column: column, notes: ["save the file as UTF-8 text"]))

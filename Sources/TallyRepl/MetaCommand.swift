@@ -295,15 +295,16 @@ extension ReplSession {
     var sources: [(source: Source, baseDirectory: String?)] = []
     for file in files {
       let full = fullPath(file)
-      guard let data = FileManager.default.contents(atPath: full) else {
-        out.error(Diagnostic(.error, Message.fileNotFound(file), at: .file(file, line: nil, column: nil)).rendered(color: color))
+      do {
+        sources.append((Source(name: file, text: try Session.readSource(full).text), Paths.directory(of: full)))
+      } catch let e as TallyError {
+        // Errors name the file as it was typed.
+        out.error(e.diagnostics.map(rendered).joined().replacingOccurrences(of: full, with: file))
+        return out
+      } catch {
+        out.error("error: \(error)")
         return out
       }
-      guard let text = String(data: data, encoding: .utf8) else {
-        out.error(Diagnostic(.error, Message.badUTF8, at: .file(file, line: nil, column: nil)).rendered(color: color))
-        return out
-      }
-      sources.append((Source(name: file, text: text), Paths.directory(of: full)))
     }
     let started = DispatchTime.now()
     // Names the files define that the session already has: they are replaced, and said so.
@@ -377,8 +378,8 @@ extension ReplSession {
       let top = URL(fileURLWithPath: dir.isEmpty ? "." : dir).standardizedFileURL.path + "/"
       if file.hasPrefix(top) { file = String(file.dropFirst(top.count)) }
       text +=
-        "dataset \(written(name)) from \"\(file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
-      if let t = cat.datasets[name]?.timeColumn { text += " time \(written(t))" }
+        "dataset \(formulaName(name)) from \"\(file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+      if let t = cat.datasets[name]?.timeColumn { text += " time \(formulaName(t))" }
       text += "\n"
     }
     // Views, values and metrics as they were written (a metric's description first).
@@ -408,13 +409,6 @@ extension ReplSession {
       "saved \(cat.datasets.count) dataset\(cat.datasets.count == 1 ? "" : "s") and \(statements.count) definition\(statements.count == 1 ? "" : "s") to \(path)"
     )
     return out
-  }
-
-  /// A name as formulas write it.
-  private func written(_ name: String) -> String {
-    guard let first = name.first else { return "``" }
-    let plain = (first.isLetter || first == "_") && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-    return plain ? name : "`\(name)`"
   }
 
   // MARK: Datasets
