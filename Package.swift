@@ -24,6 +24,6 @@ let package = Package(
       ]),
     .testTarget(name: "TallyTests", dependencies: ["Tally"], resources: [.copy("Golden"), .copy("Fixtures")]),
     .testTarget(name: "TallyReplTests", dependencies: ["TallyRepl"]),
-    .testTarget(name: "tallyTests", dependencies: ["Tally"]),
+    .testTarget(name: "tallyTests", dependencies: ["Tally"], exclude: ["Cases"]),
   ]
 )
