@@ -14,16 +14,21 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+    // The language and its engines, folder by stage; no terminal, no command line.
     .target(name: "Tally", dependencies: ["CZlib"]),
+    // The REPL session: lines in, text out.
     .target(name: "TallyRepl", dependencies: ["Tally"]),
+    // The `tally` executable: argument parsing, one file per subcommand, the line editor.
     .executableTarget(
       name: "tally",
       dependencies: [
         "Tally", "TallyRepl", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+      ],
+      path: "Sources/TallyCLI"),
     .testTarget(name: "TallyTests", dependencies: ["Tally"], resources: [.copy("Golden"), .copy("Fixtures")]),
     .testTarget(name: "TallyReplTests", dependencies: ["TallyRepl"]),
-    .testTarget(name: "tallyTests", dependencies: ["Tally"], exclude: ["Cases"]),
+    // The built binary, run as a user runs it.
+    .testTarget(name: "EndToEndTests", dependencies: ["Tally"], exclude: ["Cases"]),
   ]
 )

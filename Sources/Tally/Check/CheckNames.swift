@@ -1,0 +1,97 @@
+import Foundation
+
+extension Checker {
+  mutating func literal(_ l: Literal, _ r: SourceRange, _ ctx: Context) -> Node? {
+    switch l {
+    case .integer(let v): return Node(.literal(.int(v)), .int, r)
+    case .number(let v): return Node(.literal(.number(v)), .number, r)
+    case .bool(let b): return Node(.literal(.bool(b)), .bool, r)
+    case .string(let s): return Node(.literal(.string(s)), .string, r)
+    case .null: return Node(.literal(.null), .null, r)
+    case .duration(let d):
+      if d.months == 0 && d.days == 0 { return Node(.literal(.duration(d.micros)), .duration, r) }
+      return Node(.interval(d), .duration, r)
+    case .time(let t):
+      guard let tt = parseTimeText(t) else {
+        error(Message.badTimeLiteral(t), ctx, r)
+        return nil
+      }
+      return Node(.literal(.time(zone.instant(tt))), .time, r)
+    }
+  }
+
+  mutating func name(_ n: String, _ r: SourceRange, _ ctx: Context) -> Node? {
+    if case .row(let rel, let schema) = ctx.level {
+      if let t = schema.type(of: n) { return Node(.column(n), t, r) }
+      if catalog.values[n] != nil { return inline(n, r, ctx) }
+      error(Message.unknownColumn(n, rel.name), ctx, r, notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
+      return nil
+    }
+    if catalog.values[n] != nil { return inline(n, r, ctx) }
+    if catalog.datasets[n] != nil || catalog.views[n] != nil {
+      error(Message.datasetAsValue(n), ctx, r)
+      return nil
+    }
+    let owners = catalog.datasets.values.filter { $0.type(of: n) != nil }.map(\.name).sorted()
+    if !owners.isEmpty {
+      error(Message.columnOutsideAggregate(n), ctx, r, notes: owners.count == 1 ? ["it is a column of '\(owners[0])'"] : [])
+      return nil
+    }
+    let candidates = (catalog.allNames + Function.allCases.map(\.rawValue) + ["true", "false", "null"]).filter { $0 != definingName }
+    error(Message.unknownName(n), ctx, r, notes: suggestion(n, in: candidates))
+    return nil
+  }
+
+  /// A `let` or `metric` name: its formula, checked in place (so clauses around it apply inside).
+  mutating func inline(_ n: String, _ r: SourceRange, _ ctx: Context) -> Node? {
+    guard let def = catalog.values[n] else { return nil }
+    if ctx.inlining.contains(n) {
+      error(Message.cycle(ctx.inlining.drop { $0 != n } + [n]), ctx, r)
+      return nil
+    }
+    var inner = ctx
+    inner.source = def.source
+    inner.inlining.append(n)
+    if case .row = ctx.level {
+      // A value is a metric formula; inside an aggregate only a constant one may be used, and
+      // one that aggregates is reported here, where it is used, not inside its definition.
+      inner.level = .metric
+      inner.grouping = nil
+      inner.groupingSite = nil
+      inner.windowed = false
+    }
+    let before = diagnostics.count
+    guard var node = check(def.expr, inner) else {
+      if diagnostics.count == before { error(Message.definitionHasError(n), ctx, r) }
+      return nil
+    }
+    if case .row = ctx.level, !node.isConstant {
+      error(Message.notConstantInAggregate(n), ctx, r)
+      return nil
+    }
+    node.range = r  // an inlined definition reports at the name that used it
+    return node
+  }
+
+  mutating func member(_ d: String, _ c: String, _ cr: SourceRange, _ r: SourceRange, _ ctx: Context) -> Node? {
+    guard case .row(let rel, let schema) = ctx.level else {
+      if catalog.datasets[d] != nil || catalog.views[d] != nil {
+        error(Message.columnOutsideAggregate("\(d).\(c)"), ctx, r)
+      } else {
+        let dr = SourceRange(r.start, max(r.start, cr.start - 1))
+        error(Message.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+      }
+      return nil
+    }
+    guard d == rel.name || d == rel.dataset else {
+      error(Message.twoDatasets(rel.name, d), ctx, r)
+      return nil
+    }
+    guard let t = schema.type(of: c) else {
+      error(Message.unknownColumn(c, d), ctx, cr, notes: suggestion(c, in: schema.columns.map(\.name)))
+      return nil
+    }
+    return Node(.column(c), t, r)
+  }
+
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// RFC 4180 CSV (and TSV) over a byte buffer.
+struct CSVReader {
+  let path: String
+  let bytes: Data
+  let delimiter: UInt8
+  let zone: Zone
+
+  func read(name: String) throws -> Dataset {
+    try bytes.withUnsafeBytes { raw -> Dataset in
+      let p = raw.bindMemory(to: UInt8.self)
+      var start = 0
+      if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
+      if let bad = firstInvalidUTF8(p, from: start) {
+        let (line, col) = lineAndColumn(p, bad)
+        throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: col, notes: ["save the file as UTF-8"]))
+      }
+      if let base = p.baseAddress, let hit = memchr(base, 0, p.count) {
+        let (line, col) = lineAndColumn(p, UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+        throw TallyError(.dataError(Message.nulByte, file: path, line: line, column: col, notes: ["export the data as CSV text"]))
+      }
+      // Header.
+      var header = HeaderSink()
+      let afterHeader = try scan(p, from: start, line: 1, columns: nil, sink: &header, limit: 1)
+      guard !header.names.isEmpty, !(header.names.count == 1 && header.names[0].isEmpty) else {
+        throw TallyError(.dataError(Message.emptyFile, file: path, line: 1))
+      }
+      var seen = Set<String>()
+      for (i, n) in header.names.enumerated() {
+        if n.isEmpty {
+          throw TallyError(.dataError(Message.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"]))
+        }
+        if !seen.insert(n).inserted { throw TallyError(.dataError(Message.duplicateHeader(n), file: path, line: 1)) }
+      }
+      let columns = header.names.count
+      // Pass 1: structure and types.
+      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: columns))
+      _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &infer, limit: nil)
+      // Pass 2: typed buffers.
+      var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) })
+      _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &build, limit: nil)
+      let cols = zip(header.names, build.builders).map { Column(name: $0, vector: $1.finish()) }
+      return Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
+    }
+  }
+
+  /// Scans records from `offset`, checking field counts against `columns` (when given).
+  /// Returns where it stopped. Blank lines between records are skipped when there are several columns.
+  func scan<S: FieldSink>(
+    _ p: UnsafeBufferPointer<UInt8>, from offset: Int, line startLine: Int, columns: Int?, sink: inout S, limit: Int?
+  ) throws -> (offset: Int, line: Int) {
+    let n = p.count
+    let d = delimiter
+    var i = offset
+    var line = startLine
+    var records = 0
+    var scratch: [UInt8] = []
+    while i < n {
+      if let limit, records >= limit { break }
+      let recordLine = line
+      if (columns ?? 2) > 1 {
+        if p[i] == 10 {
+          i += 1
+          line += 1
+          continue
+        }
+        if p[i] == 13 {  // CRLF, or a lone CR (classic Mac line ends)
+          i += i + 1 < n && p[i + 1] == 10 ? 2 : 1
+          line += 1
+          continue
+        }
+      }
+      var col = 0
+      while true {
+        if i < n, p[i] == 34 {  // quoted field
+          let quoteLine = line
+          i += 1
+          let fs = i
+          var escaped = false
+          var fe = -1
+          while i < n {
+            let c = p[i]
+            if c == 34 {
+              if i + 1 < n, p[i + 1] == 34 {
+                escaped = true
+                i += 2
+                continue
+              }
+              fe = i
+              i += 1
+              break
+            }
+            if c == 10 || (c == 13 && (i + 1 == n || p[i + 1] != 10)) { line += 1 }
+            i += 1
+          }
+          if fe < 0 {
+            throw TallyError(
+              .dataError(
+                Message.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
+                notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
+          }
+          if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
+            throw TallyError(
+              .dataError(
+                Message.textAfterClosingQuote(col + 1), file: path, line: line,
+                column: lineAndColumn(p, i).column,
+                notes: ["quote the whole field and double any quote inside it"]))
+          }
+          if columns == nil || col < columns! {
+            if escaped {
+              scratch.removeAll(keepingCapacity: true)
+              var k = fs
+              while k < fe {
+                scratch.append(p[k])
+                k += p[k] == 34 ? 2 : 1
+              }
+              scratch.withUnsafeBufferPointer { sink.field(col, $0, 0, $0.count, escaped: true) }
+            } else {
+              sink.field(col, p, fs, fe, escaped: false)
+            }
+          }
+        } else {
+          let fs = i
+          while i < n {
+            let c = p[i]
+            if c == d || c == 10 { break }
+            if c == 13 { break }
+            i += 1
+          }
+          if columns == nil || col < columns! { sink.field(col, p, fs, i, escaped: false) }
+        }
+        col += 1
+        if i < n, p[i] == d {
+          i += 1
+          continue
+        }
+        if i < n, p[i] == 13 { i += 1 }
+        if i < n, p[i] == 10 { i += 1 }
+        line += 1
+        break
+      }
+      if let columns, col != columns {
+        throw TallyError(
+          .dataError(
+            Message.fieldCount(col, columns), file: path, line: recordLine,
+            notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
+      }
+      sink.endRecord()
+      records += 1
+      if records & 0xFFFF == 0 { try Interruption.check() }
+    }
+    return (i, line)
+  }
+
+}
+
+/// The line (after LF, CRLF or a lone CR) and the column (in characters, from 1) of a byte
+/// offset in a data file, as diagnostics show them. Used only to report an error.
+func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (line: Int, column: Int) {
+  var line = 1
+  var lineStart = 0
+  var k = 0
+  let end = min(offset, p.count)
+  while k < end {
+    if p[k] == 10 || (p[k] == 13 && (k + 1 >= p.count || p[k + 1] != 10)) {
+      line += 1
+      lineStart = k + 1
+    }
+    k += 1
+  }
+  if line == 1, p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { lineStart = min(3, end) }
+  let prefix = String(decoding: UnsafeBufferPointer(rebasing: p[lineStart..<end]), as: UTF8.self)
+  return (line, prefix.count + 1)
+}

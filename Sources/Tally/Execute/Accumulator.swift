@@ -1,0 +1,180 @@
+import Foundation
+
+/// Aggregates over the rows of a mask, per group.
+struct Accumulator {
+  let function: AggregateFunction
+  let arg: Vector?
+  let type: ValueType
+  let parameter: Double?
+  let broadcast: Bool
+  var counts: [Int]
+  var isum: [Int64] = []
+  var overflowed: [Bool] = []
+  var dsum: [Double] = []
+  var comp: [Double] = []
+  var best: [Int] = []  // row index of the min/max so far, -1 for none
+  var lists: [[Double]] = []
+  var ilists: [[Int64]] = []
+  var distinct: [Set<Int64>] = []
+
+  init(_ f: AggregateFunction, _ arg: Vector?, _ type: ValueType, _ parameter: Double?, groups: Int) {
+    function = f
+    self.arg = arg
+    self.type = type
+    self.parameter = parameter
+    broadcast = (arg?.count ?? 0) == 1
+    counts = [Int](repeating: 0, count: groups)
+    switch f {
+    case .sum, .avg:
+      isum = [Int64](repeating: 0, count: groups)
+      overflowed = [Bool](repeating: false, count: groups)
+      dsum = [Double](repeating: 0, count: groups)
+      comp = [Double](repeating: 0, count: groups)
+    case .min, .max: best = [Int](repeating: -1, count: groups)
+    case .median, .percentile:
+      if arg.map({ $0.type == .time || $0.type == .duration }) ?? false {
+        ilists = [[Int64]](repeating: [], count: groups)
+      } else {
+        lists = [[Double]](repeating: [], count: groups)
+      }
+    case .countDistinct: distinct = [Set<Int64>](repeating: [], count: groups)
+    case .count: break
+    }
+  }
+
+  @inline(__always) mutating func add(_ row: Int, group g: Int) {
+    counts[g] += 1
+    guard let arg else { return }
+    let i = broadcast ? 0 : row
+    switch function {
+    case .count: break
+    case .countDistinct:
+      switch arg.data {
+      case .int(let a), .time(let a), .duration(let a): distinct[g].insert(a[i])
+      case .number(let a): distinct[g].insert(Int64(bitPattern: (a[i] == 0 ? 0 : a[i]).bitPattern))
+      case .string(let c, _): distinct[g].insert(Int64(c[i]))
+      case .bool(let b): distinct[g].insert(b[i] ? 1 : 0)
+      }
+    case .sum, .avg:
+      switch arg.data {
+      case .int(let a), .duration(let a), .time(let a):
+        if !overflowed[g] {
+          let (s, o) = isum[g].addingReportingOverflow(a[i])
+          if o { overflowed[g] = true } else { isum[g] = s }
+        }
+        addDouble(Double(a[i]), g)
+      case .bool(let b):
+        if b[i] {
+          isum[g] += 1
+          addDouble(1, g)
+        }
+      case .number(let a): addDouble(a[i], g)
+      case .string: break
+      }
+    case .min, .max:
+      let cur = best[g]
+      if cur < 0 || better(i, than: cur) { best[g] = i }
+    case .median, .percentile:
+      switch arg.data {
+      case .int(let a): lists[g].append(Double(a[i]))
+      case .number(let a): lists[g].append(a[i])
+      case .time(let a), .duration(let a): ilists[g].append(a[i])
+      default: break
+      }
+    }
+  }
+
+  /// Neumaier's compensated sum.
+  @inline(__always) private mutating func addDouble(_ x: Double, _ g: Int) {
+    let s = dsum[g]
+    let t = s + x
+    if abs(s) >= abs(x) { comp[g] += (s - t) + x } else { comp[g] += (x - t) + s }
+    dsum[g] = t
+  }
+
+  private func better(_ i: Int, than j: Int) -> Bool {
+    guard let arg else { return false }
+    let less: Bool
+    let greater: Bool
+    switch arg.data {
+    case .int(let a), .time(let a), .duration(let a):
+      less = a[i] < a[j]
+      greater = a[i] > a[j]
+    case .number(let a):
+      less = a[i] < a[j]
+      greater = a[i] > a[j]
+    case .string(let c, let d):
+      let r = Ops.compareStrings(d[Int(c[i])], d[Int(c[j])])
+      less = r < 0
+      greater = r > 0
+    case .bool(let b):
+      less = !b[i] && b[j]
+      greater = b[i] && !b[j]
+    }
+    return function == .min ? less : greater
+  }
+
+  /// The aggregate of group `g`; a non-finite number (sums past 1.8e308) is null.
+  func result(_ g: Int) -> Value {
+    let r = rawResult(g)
+    if case .number(let d) = r, !d.isFinite { return .null }
+    return r
+  }
+
+  private func rawResult(_ g: Int) -> Value {
+    let n = counts[g]
+    switch function {
+    case .count: return .int(Int64(n))
+    case .countDistinct: return .int(Int64(distinct.isEmpty ? 0 : distinct[g].count))
+    case .sum:
+      if isum.isEmpty { return zero }
+      switch type {
+      case .int: return overflowed[g] ? .number(dsum[g] + comp[g]) : .int(isum[g])
+      case .duration: return .duration(overflowed[g] ? Int64(clamping: Int64((dsum[g] + comp[g]).rounded())) : isum[g])
+      default: return .number(dsum[g] + comp[g])
+      }
+    case .avg:
+      guard n > 0, !dsum.isEmpty else { return .null }
+      let total: Double
+      if let arg, [.int, .duration, .time].contains(arg.type), !overflowed[g] {
+        total = Double(isum[g])
+      } else {
+        total = dsum[g] + comp[g]
+      }
+      let mean = total / Double(n)
+      return type == .duration ? Ops.durationValue(mean) : .number(mean)
+    case .min, .max:
+      guard !best.isEmpty, best[g] >= 0, let arg else { return .null }
+      return arg.value(at: best[g])
+    case .median, .percentile:
+      let q = function == .median ? 0.5 : (parameter ?? 0.5)
+      if !ilists.isEmpty {
+        let xs = ilists[g].sorted()
+        guard !xs.isEmpty else { return .null }
+        let pos = q * Double(xs.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = min(lo + 1, xs.count - 1)
+        let frac = pos - Double(lo)
+        let v = Double(xs[lo]) + (Double(xs[hi]) - Double(xs[lo])) * frac
+        let r = Int64(v.rounded())
+        return type == .time ? .time(r) : .duration(r)
+      }
+      guard !lists.isEmpty else { return .null }
+      let xs = lists[g].sorted()
+      guard !xs.isEmpty else { return .null }
+      let pos = q * Double(xs.count - 1)
+      let lo = Int(pos.rounded(.down))
+      let hi = min(lo + 1, xs.count - 1)
+      let frac = pos - Double(lo)
+      return .number(xs[lo] + (xs[hi] - xs[lo]) * frac)
+    }
+  }
+
+  private var zero: Value {
+    switch type {
+    case .number: return .number(0)
+    case .duration: return .duration(0)
+    default: return .int(0)
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A metric-level result: one value, or one value per group.
+public enum MetricValue: Sendable {
+  case scalar(Value)
+  case grouped(GroupedValue)
+}
+
+/// Values by group key, with the value of a group that has no rows (`count` 0, others null).
+public struct GroupedValue: Sendable {
+  /// Key column names: columns or grains (`day`, `week`, ...).
+  public var keyNames: [String]
+  /// The value of each group, by its key values in `keyNames` order.
+  public var values: [[Value]: Value]
+  /// The value for a key with no rows.
+  public var fallback: Value
+
+  /// Rows sorted by key: numbers and times by value, strings by code point, null last.
+  public var sortedRows: [(key: [Value], value: Value)] {
+    let rows = values.map { (key: $0.key, value: $0.value) }
+    guard rows.count > 1 else { return rows }
+    // Each key column as integer ranks, so that sorting compares integers, not boxed values.
+    let ranks = (0..<keyNames.count).map { j in Self.ranks(rows.map { $0.key[j] }) }
+    var order = Array(0..<rows.count)
+    if ranks.count == 1 {
+      let r = ranks[0]
+      r.withUnsafeBufferPointer { r in order.sort { r[$0] < r[$1] } }
+    } else {
+      order.sort { a, b in
+        for r in ranks where r[a] != r[b] { return r[a] < r[b] }
+        return false
+      }
+    }
+    return order.map { rows[$0] }
+  }
+
+  /// The rank of each value in key order (equal values share a rank; null ranks last).
+  static func ranks(_ keys: [Value]) -> [Int64] {
+    // One integer-like kind (ints, times, durations or booleans): the values are the ranks.
+    enum Kind { case int, time, duration, bool }
+    var out = [Int64](repeating: .max, count: keys.count)
+    var kind: Kind?
+    for (i, k) in keys.enumerated() {
+      let (x, this): (Int64, Kind)
+      switch k {
+      case .null: continue
+      case .int(let v): (x, this) = (v, .int)
+      case .time(let v): (x, this) = (v, .time)
+      case .duration(let v): (x, this) = (v, .duration)
+      case .bool(let b): (x, this) = (b ? 1 : 0, .bool)
+      default: return generalRanks(keys)
+      }
+      // Int64.max itself is left to the general path, where it still sorts before null.
+      guard kind == nil || kind == this, x != .max else { return generalRanks(keys) }
+      kind = this
+      out[i] = x
+    }
+    return out
+  }
+
+  /// Ranks by sorting the distinct values once with `Value.keyLess`.
+  private static func generalRanks(_ keys: [Value]) -> [Int64] {
+    var distinct: [Value: Int] = [:]  // `Value` compares strings by code point
+    var uniques: [Value] = []
+    var ids = [Int](repeating: 0, count: keys.count)
+    for (i, k) in keys.enumerated() {
+      if let id = distinct[k] {
+        ids[i] = id
+      } else {
+        distinct[k] = uniques.count
+        ids[i] = uniques.count
+        uniques.append(k)
+      }
+    }
+    let sorted = uniques.indices.sorted { a, b in Value.keyLess(uniques[a], uniques[b]) }
+    var rankOf = [Int64](repeating: 0, count: uniques.count)
+    var rank: Int64 = 0
+    for (pos, u) in sorted.enumerated() {
+      if pos > 0, Value.keyLess(uniques[sorted[pos - 1]], uniques[u]) { rank += 1 }
+      rankOf[u] = rank
+    }
+    return ids.map { rankOf[$0] }
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+extension Vector {
+  /// A one-row vector holding a constant, broadcast by the vector operators.
+  static func constant(_ v: Value, _ type: ValueType) -> Vector {
+    var b = ColumnBuilder(type: type == .null ? v.naturalType : type, zone: .utc, capacity: 1)
+    b.append(v)
+    return b.finish()
+  }
+}
+
+extension Executor {
+  /// A row formula over every row of a dataset. Constants come back as one-row vectors.
+  func row(_ n: Node, _ ds: Dataset) throws -> Vector {
+    if n.isConstant {
+      let v = try eval(n, Context(asOf: 0))
+      guard case .scalar(let s) = v else { return Vector.constant(.null, n.type) }
+      return Vector.constant(s, n.type)
+    }
+    let key = "\(ds.name)|\(n.key)"
+    if let v = rowCache[key] { return v }
+    let v = try computeRow(n, ds)
+    rowCache[key] = v
+    return v
+  }
+
+  func computeRow(_ n: Node, _ ds: Dataset) throws -> Vector {
+    try Interruption.check()
+    switch n.kind {
+    case .column(let c):
+      guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, Message.unknownColumn(c, ds.name))) }
+      return col.vector
+    case .not(let x):
+      let v = try row(x, ds)
+      guard case .bool(let b) = v.data else { return v }
+      var r = Bitmap(count: b.count, value: true)
+      r = Bitmap.andNot(r, b)
+      return Vector(type: .bool, data: .bool(r), valid: v.valid)
+    case .isNull(let x, let neg):
+      let v = try row(x, ds)
+      var r = v.valid ?? Bitmap(count: v.count, value: true)
+      if !neg { r = Bitmap.andNot(Bitmap(count: v.count, value: true), r) }
+      return Vector(type: .bool, data: .bool(r), valid: nil)
+    case .binary(let op, let a, let b):
+      if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
+        let l = try row(a, ds)
+        guard case .time(let t) = l.data else { return l }
+        var valid = l.valid
+        var out = [Int64](repeating: 0, count: t.count)
+        for i in 0..<t.count where l.isValid(i) {
+          let r = op == .add ? zone.add(d, to: t[i]) : zone.subtract(d, from: t[i])
+          if Time.inRange(r) {
+            out[i] = r
+          } else {
+            if valid == nil { valid = Bitmap(count: t.count, value: true) }
+            valid![i] = false
+          }
+        }
+        return Vector(type: .time, data: .time(out), valid: valid)
+      }
+      let l = try row(a, ds)
+      let r = try row(b, ds)
+      return try VectorOps.binary(op, l, r, resultType: n.type, count: ds.rowCount)
+    case .call(let f, let args) where [.seconds, .minutes, .hours, .days].contains(f):
+      let v = try row(args[0], ds)
+      guard case .duration(let d) = v.data else { return try boxed(n, ds) }
+      let unit: Double = f == .seconds ? 1e6 : f == .minutes ? 60e6 : f == .hours ? 3600e6 : 86400e6
+      return Vector(type: .number, data: .number(d.map { Double($0) / unit }), valid: v.valid)
+    default:
+      return try boxed(n, ds)
+    }
+  }
+
+  /// Row by row through the scalar operators, for the less common functions.
+  func boxed(_ n: Node, _ ds: Dataset) throws -> Vector {
+    let count = ds.rowCount
+    var builder = ColumnBuilder(type: n.type, zone: zone, capacity: count)
+    switch n.kind {
+    case .negate(let x):
+      let v = try row(x, ds)
+      for i in 0..<count { builder.append(try Ops.negate(v.value(at: v.count == 1 ? 0 : i))) }
+    case .inList(let x, let items, let neg):
+      let v = try row(x, ds)
+      let list = try items.map { try row($0, ds) }
+      if case .string(let codes, let dict) = v.data, v.count == count, list.allSatisfy({ $0.count == 1 }) {
+        // A string column against constants: decide once per distinct string.
+        let constants = list.map { $0.value(at: 0) }
+        let byCode = dict.map { s -> Value in
+          var r: Value = .bool(neg)
+          for c in constants {
+            let e = (try? Ops.binary(.eq, .string(s), c)) ?? .null
+            if case .bool(true) = e { return .bool(!neg) }
+            if e.isNull { r = .null }
+          }
+          return r
+        }
+        for i in 0..<count { builder.append(v.isValid(i) ? byCode[Int(codes[i])] : .null) }
+        return builder.finish()
+      }
+      for i in 0..<count {
+        let a = v.value(at: v.count == 1 ? 0 : i)
+        var result: Value = a.isNull ? .null : .bool(neg)
+        for it in list {
+          let r = try Ops.binary(.eq, a, it.value(at: it.count == 1 ? 0 : i))
+          if case .bool(true) = r {
+            result = .bool(!neg)
+            break
+          }
+          if r.isNull { result = .null }
+        }
+        builder.append(result)
+      }
+    case .call(let f, let args):
+      let vs = try args.map { try row($0, ds) }
+      if [.lower, .upper, .length, .contains, .startsWith, .endsWith].contains(f), case .string(let codes, let dict) = vs[0].data,
+        vs.count == 1 || vs[1].count == 1, vs[0].count == count
+      {
+        // Once per distinct string, then by code.
+        let rest = vs.dropFirst().map { $0.value(at: 0) }
+        let mapped = dict.map { Ops.call(f, [.string($0)] + rest, zone: zone) }
+        for i in 0..<count { builder.append(vs[0].isValid(i) ? mapped[Int(codes[i])] : .null) }
+      } else {
+        for i in 0..<count { builder.append(Ops.call(f, vs.map { $0.value(at: $0.count == 1 ? 0 : i) }, zone: zone)) }
+      }
+    default:
+      throw TallyError(Diagnostic(.error, "'\(n.key)' cannot be computed per row"))
+    }
+    return builder.finish()
+  }
+}

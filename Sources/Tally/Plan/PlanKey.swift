@@ -1,0 +1,40 @@
+import Foundation
+
+extension Node {
+  /// A canonical text of the node (cache key and test dump).
+  public var key: String {
+    switch kind {
+    case .literal(let v):
+      // Code points spelled out: as cache keys, Swift's String equality would merge `é` and `e\u{301}`.
+      if case .string(let s) = v {
+        return "\""
+          + s.unicodeScalars.map { $0.isASCII && $0 != "\\" && $0 != "\"" ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined()
+          + "\""
+      }
+      if case .time(let t) = v { return "@\(t)" }
+      if case .duration(let d) = v { return "\(d)us" }
+      return v.description
+    case .interval(let d): return d.description
+    case .column(let c): return "`\(c)`"
+    case .aggregate(let a):
+      let rel =
+        a.relation.name + (a.relation.filterKey.isEmpty ? "" : "[\(a.relation.filterKey)]") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
+      let arg = a.argument.map { $0.key } ?? "*"
+      return "\(a.function.rawValue)(\(rel): \(arg)\(a.filter.map { " where \($0.key)" } ?? "")\(a.parameter.map { ", \($0)" } ?? ""))"
+    case .negate(let n): return "(-\(n.key))"
+    case .not(let n): return "(not \(n.key))"
+    case .binary(let op, let a, let b): return "(\(a.key) \(op.rawValue) \(b.key))"
+    case .isNull(let n, let neg): return "(\(n.key) is \(neg ? "not " : "")null)"
+    case .inList(let n, let l, let neg): return "(\(n.key) \(neg ? "not " : "")in (\(l.map(\.key).joined(separator: ", "))))"
+    case .call(let f, let args): return "\(f.rawValue)(\(args.map(\.key).joined(separator: ", ")))"
+    case .over(let n, let w):
+      switch w {
+      case .trailing(let d): return "(\(n.key) over \(d))"
+      case .period(let p): return "(\(n.key) over \(p.rawValue))"
+      }
+    case .offset(let n, let d): return "(\(n.key) offset \(d))"
+    case .at(let n, let i): return "(\(n.key) at \(i))"
+    case .by(let n, let k): return "(\(n.key) by \(k.map(\.name).joined(separator: ", ")))"
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// A literal value as written.
+public enum Literal: Hashable, Sendable {
+  case integer(Int64)
+  case number(Double)
+  case bool(Bool)
+  case string(String)
+  /// A time literal's text; its zone is the session's unless the text names an offset.
+  case time(String)
+  case duration(DurationLiteral)
+  case null
+}
+
+/// Binary operators, by precedence level.
+public enum BinaryOp: String, Sendable {
+  case or, and
+  case eq = "="
+  case ne = "!="
+  case lt = "<"
+  case le = "<="
+  case gt = ">"
+  case ge = ">="
+  case add = "+"
+  case sub = "-"
+  case mul = "*"
+  case div = "/"
+
+  var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
+  var isLogical: Bool { self == .or || self == .and }
+}
+
+/// The window of an `over` clause.
+public enum Window: Hashable, Sendable {
+  /// `[E − d, E)`.
+  case trailing(DurationLiteral)
+  /// The calendar period containing the instant just before E, to date.
+  case period(Period)
+}
+
+/// One key of a `by` clause.
+public enum GroupKey: Hashable, Sendable {
+  case column(String)
+  case grain(Period)
+
+  /// The name of the key column in results.
+  public var name: String {
+    switch self {
+    case .column(let c): return c
+    case .grain(let p): return p.rawValue
+    }
+  }
+}
+
+/// An expression with the byte range it was written at.
+public indirect enum ExprKind: Sendable {
+  case literal(Literal)
+  /// A bare or backquoted name: a column, a dataset, a view, a `let` or a `metric`.
+  case name(String)
+  /// `dataset.column`.
+  case member(String, String, SourceRange)
+  case negate(Expr)
+  case not(Expr)
+  case binary(BinaryOp, Expr, Expr)
+  case isNull(Expr, negated: Bool)
+  case inList(Expr, [Expr], negated: Bool)
+  /// A function or aggregate call; `filter` is an aggregate's `where`.
+  case call(String, [Expr], filter: Expr?)
+  case over(Expr, Window)
+  case offset(Expr, DurationLiteral)
+  case at(Expr, String)
+  case by(Expr, [GroupKey])
+}
+
+/// An expression node.
+public struct Expr: Sendable {
+  /// What the expression is.
+  public var kind: ExprKind
+  /// The bytes it was written at.
+  public var range: SourceRange
+  /// Creates an expression of a kind at a range.
+  public init(_ kind: ExprKind, _ range: SourceRange) {
+    self.kind = kind
+    self.range = range
+  }
+}
+
+/// How a metric's value is shown.
+public enum ValueFormat: String, Sendable {
+  case percent, number, integer, duration
+}
+
+/// A `target` or `warn` bound.
+public struct Bound: Sendable {
+  /// The comparison a metric's value must satisfy, as `value OP bound`.
+  public var op: BinaryOp
+  /// The bound: a constant expression such as `1.5%`.
+  public var value: Expr
+}
+
+/// A `metric` statement.
+public struct MetricDecl: Sendable {
+  /// The metric's name.
+  public var name: String
+  /// Its formula.
+  public var expr: Expr
+  /// Its `##` comment lines above the statement, joined by line breaks.
+  public var description: String?
+  /// Its `format` clause, if any.
+  public var format: ValueFormat?
+  /// Its `target` clause: the bound a passing value meets.
+  public var target: Bound?
+  /// Its `warn` clause: a value that misses the target but meets this warns instead of failing.
+  public var warn: Bound?
+}
+
+/// An `expect` line of a `test`.
+public struct Expectation: Sendable {
+  /// The formula tested: the left side of `=`, or the whole expression.
+  public var actual: Expr
+  /// The right side of `=`; nil when the expression itself must be true.
+  public var expected: Expr?
+  /// The `within` allowance, if any.
+  public var tolerance: Expr?
+  /// The range from `expect` to the end of the clause.
+  public var range: SourceRange
+}
+
+/// A `test` statement: fixture data, an as-of, expected values.
+public struct TestDecl: Sendable {
+  /// The test's name, as quoted after `test`.
+  public var name: String
+  /// Its `with DATASET from "PATH"` clauses: the dataset, the file replacing it, the range of the dataset name.
+  public var fixtures: [(dataset: String, path: String, range: SourceRange)]
+  /// The text of its `at` time, its as-of; nil for the default.
+  public var at: String?
+  /// Its `expect` clauses, in order.
+  public var expectations: [Expectation]
+}
+
+/// What a statement says.
+public enum StatementKind: Sendable {
+  case dataset(name: String, path: String, time: String?)
+  case view(name: String, base: String, filter: Expr?, time: String?)
+  case value(name: String, Expr)
+  case metric(MetricDecl)
+  case assert(Expr)
+  case test(TestDecl)
+  case expr(Expr)
+}
+
+/// A statement, with the range of its first keyword and of the whole.
+public struct Statement: Sendable {
+  /// What the statement says.
+  public var kind: StatementKind
+  /// The source it was written in.
+  public var source: Source
+  /// The range of the statement's keyword (its reported line).
+  public var keywordRange: SourceRange
+  /// The range of the name it defines, if any.
+  public var nameRange: SourceRange
+  /// The range of the whole statement.
+  public var range: SourceRange
+
+  /// The name the statement defines, if any.
+  public var definedName: String? {
+    switch kind {
+    case .dataset(let n, _, _), .view(let n, _, _, _), .value(let n, _): return n
+    case .metric(let m): return m.name
+    default: return nil
+    }
+  }
+
+  /// The 1-based line of the statement's keyword.
+  public var line: Int { source.location(of: keywordRange.start).line }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Tally
+
+/// `tally check`: evaluate every metric and assert, for CI.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Evaluate every metric and assert of .kpi files; exit 1 when one fails.",
+    discussion: """
+      PATHs are .kpi files or directories (every *.kpi file below them, in path order, hidden ones skipped; default: the current directory). All files form one namespace.
+
+      Exit codes: 0 all pass; 1 a metric failed its target or an assert is false (with --strict, also a metric at warn); 2 an error in a definition, an argument or the data.
+      """
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, junit, markdown }
+
+  @Argument(help: "Definition files or directories.")
+  var paths: [String] = []
+
+  @OptionGroup var time: TimeOptions
+
+  @Option(name: .long, help: "Output format: table, json, junit or markdown.")
+  var format: Format = .table
+
+  @Flag(name: .long, help: "Exit 1 when a metric is at warn, too.")
+  var strict = false
+
+  @Option(
+    name: .long, help: ArgumentHelp("Refuse dataset paths outside this directory (after resolving '..' and links).", valueName: "DIR"))
+  var root: String?
+
+  func run() throws {
+    do {
+      try check()
+    } catch let e as TallyError {
+      // CI reports stay readable when nothing could be evaluated; the errors also go to stderr.
+      if format == .junit { FileHandle.standardOutput.write(Data(Report.junit(errors: e, command: "check").utf8)) }
+      if format == .markdown { FileHandle.standardOutput.write(Data(Report.markdown(errors: e).utf8)) }
+      throw e
+    }
+  }
+
+  /// `--root DIR` names a directory that exists.
+  static func requireDirectory(_ root: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw TallyError(Diagnostic(.error, Message.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
+    }
+  }
+
+  private func check() throws {
+    let session = try time.makeSession()
+    if let root { try Self.requireDirectory(root) }
+    session.root = root
+    try session.defineFiles(try DefinitionFiles.collect(paths))
+    let report = try session.runChecks()
+    let out: String
+    switch format {
+    case .table: out = Report.table(report, zone: session.zone, color: Terminal.stdoutIsTTY)
+    case .json: out = Report.json(report, zone: session.zone)
+    case .junit: out = Report.junit(report, zone: session.zone, strict: strict)
+    case .markdown: out = Report.markdown(report, zone: session.zone)
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+    let code = report.exitCode(strict: strict)
+    if code != 0 { throw ExitCode(code) }
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Tally
+
+extension ReplSession {
+  /// A result in the chosen format; a table grouped by a time grain gets a chart below it
+  /// (the grain of the formula, or of the result: one key named `day`, `week`, ...).
+  /// A table shows its first and last `maxTableRows / 2` rows; csv and json show all.
+  func render(_ ev: Evaluation, grain formulaGrain: Period?) -> String {
+    switch format {
+    case .json: return Render.json(ev, zone: session.zone) + "\n"
+    case .csv: return Render.csv(ev, zone: session.zone)
+    case .table:
+      var out = Render.table(ev, zone: session.zone, maxRows: maxTableRows)
+      var grain = formulaGrain
+      if grain == nil, case .grouped(let g) = ev.value, g.keyNames.count == 1 { grain = Period(rawValue: g.keyNames[0]) }
+      if let grain, case .grouped(let g) = ev.value,
+        let chart = Chart.render(
+          g, grain: grain, format: ev.format, zone: session.zone, width: chartWidth, columns: terminalWidth?())
+      {
+        out += "\n" + chart
+      }
+      return out
+    }
+  }
+
+  /// The time grain of a formula grouped `by hour|day|week|month` alone, looking through
+  /// clauses and named values.
+  func timeGrain(of e: Expr, depth: Int = 0) -> Period? {
+    guard depth < 16 else { return nil }
+    switch e.kind {
+    case .by(_, let keys):
+      if keys.count == 1, case .grain(let p) = keys[0] { return p }
+      return nil
+    case .over(let inner, _), .offset(let inner, _), .at(let inner, _): return timeGrain(of: inner, depth: depth + 1)
+    case .name(let n):
+      guard let v = session.catalog.values[n] else { return nil }
+      return timeGrain(of: v.expr, depth: depth + 1)
+    default: return nil
+    }
+  }
+
+  /// Diagnostics for what was just typed. At a prompt, a caret under the typed line
+  /// (it is right above); in a script, `<stdin>:LINE:COL: error: ...` with the line and a caret.
+  func render(_ diagnostics: [Diagnostic], _ buffer: InputBuffer) -> String {
+    let red = color ? "\u{1B}[1;31m" : ""
+    let green = color ? "\u{1B}[1;32m" : ""
+    let bold = color ? "\u{1B}[1m" : ""
+    let reset = color ? "\u{1B}[0m" : ""
+    var out = ""
+    for d in diagnostics {
+      guard case .source(let src, let range) = d.location, src.name == sourceName, src.text == buffer.text else {
+        out += rendered(d)
+        continue
+      }
+      let (l, c) = src.location(of: range.start)
+      let (el, ec) = src.location(of: range.end)
+      let index = l - 1
+      let typed = buffer.lines.indices.contains(index) ? buffer.lines[index] : InputLine(text: src.lineText(l), number: l)
+      let column = max(1, c - typed.shift)
+      let lead = String(typed.text.prefix(column - 1))
+      let culprit = el == l ? String(typed.text.dropFirst(column - 1).prefix(max(1, ec - c))) : String(typed.text.dropFirst(column - 1))
+      let caret = "^" + String(repeating: "~", count: max(0, Render.displayWidth(culprit) - 1))
+      let pad = lead.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Render.displayWidth(String($0))) }.joined()
+      let severity = d.severity == .error ? "\(red)error\(reset)" : d.severity.rawValue
+      if interactive && index == buffer.lines.count - 1 {
+        out += String(repeating: " ", count: Self.primaryPrompt.count) + pad + green + caret + reset + "\n"
+        out += "\(severity): \(bold)\(d.message)\(reset)\n"
+      } else {
+        let gutter = String(typed.number)
+        let blank = String(repeating: " ", count: gutter.count)
+        if interactive {
+          out += "\(severity): \(bold)\(d.message)\(reset)\n"
+        } else {
+          out += "\(bold)\(sourceName):\(typed.number):\(column):\(reset) \(severity): \(bold)\(d.message)\(reset)\n"
+        }
+        out += "\(gutter) | \(typed.text)\n\(blank) | \(pad)\(green)\(caret)\(reset)\n"
+      }
+      for n in d.notes { out += "note: \(n)\n" }
+    }
+    return out
+  }
+
+  /// A diagnostic that may point into an earlier statement: with the line that statement
+  /// started on in the input (`<stdin>:9:25`, not `<stdin>:1:25`).
+  func rendered(_ d: Diagnostic) -> String {
+    guard case .source(let src, let range) = d.location, src.name == sourceName, let first = statementLines[src.text], first > 1
+    else { return d.rendered(color: color) }
+    // Built only here: a text with thousands of leading blank lines is slow to parse.
+    let shift = first - 1
+    var moved = d
+    moved.location = .source(
+      Source(name: src.name, text: String(repeating: "\n", count: shift) + src.text), SourceRange(range.start + shift, range.end + shift))
+    return moved.rendered(color: color)
+  }
+
+  /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
+  func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil) -> String {
+    guard let ds = session.datasets[name] else { return "'\(name)'" }
+    var s =
+      "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    if let tc = session.catalog.datasets[name]?.timeColumn {
+      if let (lo, hi) = timeRange(ds, tc) {
+        s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"
+      } else {
+        s += ", time \(tc) (no values)"
+      }
+    } else {
+      s += ", no time column"
+    }
+    if let started { s += " (\(milliseconds(since: started)))" }
+    return s
+  }
+
+  /// The earliest and latest value of a time column.
+  func timeRange(_ ds: Dataset, _ column: String) -> (Int64, Int64)? {
+    guard let col = ds.column(column), case .time(let ts) = col.vector.data else { return nil }
+    var lo: Int64?
+    var hi: Int64?
+    for i in 0..<ts.count where col.vector.isValid(i) {
+      if lo == nil || ts[i] < lo! { lo = ts[i] }
+      if hi == nil || ts[i] > hi! { hi = ts[i] }
+    }
+    guard let lo, let hi else { return nil }
+    return (lo, hi)
+  }
+}
