@@ -16,13 +16,15 @@ let package = Package(
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
     // The language and its engines, folder by stage; no terminal, no command line.
     .target(name: "Tally", dependencies: ["CZlib"]),
+    // What the command line and the REPL share: finding definition files, reading `--data`.
+    .target(name: "TallyDriver", dependencies: ["Tally"]),
     // The REPL session: lines in, text out.
-    .target(name: "TallyRepl", dependencies: ["Tally"]),
+    .target(name: "TallyRepl", dependencies: ["Tally", "TallyDriver"]),
     // The `tally` executable: argument parsing, one file per subcommand, the line editor.
     .executableTarget(
       name: "tally",
       dependencies: [
-        "Tally", "TallyRepl", "CReadline",
+        "Tally", "TallyDriver", "TallyRepl", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Sources/TallyCLI"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 
 /// `tally check`: evaluate every metric and assert, for CI.
 struct CheckCommand: ParsableCommand {
@@ -46,7 +47,7 @@ struct CheckCommand: ParsableCommand {
   static func requireDirectory(_ root: String) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw TallyError(Diagnostic(.error, Message.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
+      throw TallyError(Diagnostic(.error, DriverMessage.noSuchDirectory(root), at: .file("--root", line: nil, column: nil)))
     }
   }
 

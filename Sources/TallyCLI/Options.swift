@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 
 /// `--as-of` and `--tz`, which every evaluating command takes.
 struct TimeOptions: ParsableArguments {
@@ -25,9 +26,9 @@ struct TimeOptions: ParsableArguments {
     guard let z = Zone(tz) else {
       throw TallyError(
         Diagnostic(
-          .error, Message.unknownZone(tz), at: .file("--tz", line: nil, column: nil),
+          .error, DriverMessage.unknownZone(tz), at: .file("--tz", line: nil, column: nil),
           notes: (nearest(tz, in: TimeZone.knownTimeZoneIdentifiers).map { ["did you mean '\($0)'?"] } ?? [])
-            + [Message.zoneHint]))
+            + [DriverMessage.zoneHint]))
     }
     return z
   }
@@ -37,8 +38,8 @@ struct TimeOptions: ParsableArguments {
     guard let i = Instant(asOf) else {
       throw TallyError(
         Diagnostic(
-          .error, Message.malformedAsOf(asOf), at: .file("--as-of", line: nil, column: nil),
-          notes: [Message.asOfHint]))
+          .error, DriverMessage.malformedAsOf(asOf), at: .file("--as-of", line: nil, column: nil),
+          notes: [DriverMessage.asOfHint]))
     }
     return i
   }
@@ -73,7 +74,8 @@ struct SessionOptions: ParsableArguments {
       guard given.insert(name).inserted else {
         throw TallyError(
           Diagnostic(
-            .error, Message.dataNamedTwice(name), at: .file("--data", line: nil, column: nil), notes: ["give each dataset its own name"]))
+            .error, DriverMessage.dataNamedTwice(name), at: .file("--data", line: nil, column: nil),
+            notes: ["give each dataset its own name"]))
       }
       if let place = declared[name] {
         // Said on stderr, so that a name that meets by mistake does not go unnoticed.
@@ -86,33 +88,5 @@ struct SessionOptions: ParsableArguments {
     }
     if !files.isEmpty { try session.defineFiles(files) }
     return session
-  }
-}
-
-/// `--data NAME=PATH[,time=COL]`.
-enum DataArgument {
-  static func parse(_ s: String) throws -> (String, String, String?) {
-    guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
-      throw TallyError(
-        Diagnostic(
-          .error, Message.malformedData(s), at: .file("--data", line: nil, column: nil), notes: [Message.dataHint]))
-    }
-    let name = String(s[..<eq])
-    var path = String(s[s.index(after: eq)...])
-    var time: String?
-    if let r = path.range(of: ",time=", options: .backwards) {
-      let col = String(path[r.upperBound...])
-      if !col.isEmpty, !col.contains("/") {
-        time = col
-        path = String(path[..<r.lowerBound])
-      }
-    }
-    guard !path.isEmpty else {
-      throw TallyError(
-        Diagnostic(
-          .error, Message.dataWithoutPath(s), at: .file("--data", line: nil, column: nil),
-          notes: ["write NAME=PATH or NAME=PATH,time=COL"]))
-    }
-    return (name, path, time)
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 
 /// `tally test`: run the `test` statements of .kpi files.
 struct TestCommand: ParsableCommand {

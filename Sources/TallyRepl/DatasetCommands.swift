@@ -33,7 +33,7 @@ extension ReplSession {
     let cat = session.catalog
     guard cat.datasets[name] != nil || cat.views[name] != nil, let base = baseDataset(of: name), let ds = session.datasets[base] else {
       if let v = cat.values[name] {
-        out.error(Message.notADataset(name, v.metric == nil ? "value" : "metric"))
+        out.error(ReplMessage.notADataset(name, kind: v.metric == nil ? "value" : "metric").text)
       } else {
         out.error(unknown(name, kind: "dataset", in: Array(cat.datasets.keys) + Array(cat.views.keys)))
       }

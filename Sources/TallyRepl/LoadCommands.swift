@@ -1,5 +1,6 @@
 import Foundation
 import Tally
+import TallyDriver
 
 extension ReplSession {
   /// `:load PATH [as NAME] [time COL]`.
@@ -16,7 +17,7 @@ extension ReplSession {
     if isDefinitionFile(path) || isDirectory(path) {
       guard name == nil, time == nil else {
         var out = ReplOutput()
-        out.error(Message.loadOptionsForData)
+        out.error(ReplMessage.loadOptionsForData.text)
         return out
       }
       return loadDefinitions(path)
@@ -113,7 +114,7 @@ extension ReplSession {
     var out = ReplOutput()
     let files = isDirectory(path) ? definitionFiles(in: path) : [path]
     guard !files.isEmpty else {
-      out.error(Diagnostic(.error, Message.noDefinitionFiles(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
+      out.error(Diagnostic(.error, DriverMessage.noDefinitionFiles(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
       return out
     }
     var sources: [(source: Source, baseDirectory: String?)] = []

@@ -121,9 +121,9 @@ extension ReplSession {
     if name.isEmpty { return help(nil) }
     guard let cmd = MetaCommand.named(name) else {
       if let near = nearest(name, in: MetaCommand.all.map(\.name) + Array(MetaCommand.aliases.keys)) {
-        out.error(Message.unknownCommand(name) + "; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
+        out.error(ReplMessage.unknownCommand(name).text + "; did you mean ':\(MetaCommand.aliases[near] ?? near)'?")
       } else {
-        out.error(Message.unknownCommand(name) + "; type :help for the list of commands")
+        out.error(ReplMessage.unknownCommand(name).text + "; type :help for the list of commands")
       }
       return out
     }
@@ -150,7 +150,7 @@ extension ReplSession {
       }
       guard let f = OutputFormat(rawValue: a.lowercased()) else {
         let near = nearest(a, in: OutputFormat.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
-        out.error(Message.unknownFormat(a, OutputFormat.allCases.map(\.rawValue)) + near)
+        out.error(ReplMessage.unknownFormat(a, formats: OutputFormat.allCases.map(\.rawValue)).text + near)
         return out
       }
       format = f
@@ -172,7 +172,7 @@ extension ReplSession {
 
   func usage(_ cmd: MetaCommand) -> ReplOutput {
     var out = ReplOutput()
-    out.error(Message.usage(cmd.usage))
+    out.error(ReplMessage.usage(cmd.usage).text)
     return out
   }
 

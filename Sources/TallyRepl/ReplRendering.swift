@@ -42,40 +42,26 @@ extension ReplSession {
   /// Diagnostics for what was just typed. At a prompt, a caret under the typed line
   /// (it is right above); in a script, `<stdin>:LINE:COL: error: ...` with the line and a caret.
   func render(_ diagnostics: [Diagnostic], _ buffer: InputBuffer) -> String {
-    let red = color ? "\u{1B}[1;31m" : ""
-    let green = color ? "\u{1B}[1;32m" : ""
-    let bold = color ? "\u{1B}[1m" : ""
-    let reset = color ? "\u{1B}[0m" : ""
+    let lines = buffer.lines
+    let formatter = DiagnosticFormatter(color: color) { _, l in
+      lines.indices.contains(l - 1)
+        ? DiagnosticFormatter.TypedLine(number: lines[l - 1].number, text: lines[l - 1].text, shift: lines[l - 1].shift) : nil
+    }
     var out = ""
     for d in diagnostics {
       guard case .source(let src, let range) = d.location, src.name == sourceName, src.text == buffer.text else {
         out += rendered(d)
         continue
       }
-      let (l, c) = src.location(of: range.start)
-      let (el, ec) = src.location(of: range.end)
-      let index = l - 1
-      let typed = buffer.lines.indices.contains(index) ? buffer.lines[index] : InputLine(text: src.lineText(l), number: l)
-      let column = max(1, c - typed.shift)
-      let lead = String(typed.text.prefix(column - 1))
-      let culprit = el == l ? String(typed.text.dropFirst(column - 1).prefix(max(1, ec - c))) : String(typed.text.dropFirst(column - 1))
-      let caret = "^" + String(repeating: "~", count: max(0, Render.displayWidth(culprit) - 1))
-      let pad = lead.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Render.displayWidth(String($0))) }.joined()
-      let severity = d.severity == .error ? "\(red)error\(reset)" : d.severity.rawValue
-      if interactive && index == buffer.lines.count - 1 {
-        out += String(repeating: " ", count: Self.primaryPrompt.count) + pad + green + caret + reset + "\n"
-        out += "\(severity): \(bold)\(d.message)\(reset)\n"
+      let line = src.location(of: range.start).line
+      if interactive {
+        // The line just typed is right above: a caret under it, after the prompt's width.
+        let placement: DiagnosticFormatter.Placement =
+          line == lines.count ? .underPrompt(promptWidth: Self.primaryPrompt.count) : .withoutPosition
+        out += formatter.format(d, placement: placement)
       } else {
-        let gutter = String(typed.number)
-        let blank = String(repeating: " ", count: gutter.count)
-        if interactive {
-          out += "\(severity): \(bold)\(d.message)\(reset)\n"
-        } else {
-          out += "\(bold)\(sourceName):\(typed.number):\(column):\(reset) \(severity): \(bold)\(d.message)\(reset)\n"
-        }
-        out += "\(gutter) | \(typed.text)\n\(blank) | \(pad)\(green)\(caret)\(reset)\n"
+        out += formatter.format(d)
       }
-      for n in d.notes { out += "note: \(n)\n" }
     }
     return out
   }
@@ -83,14 +69,12 @@ extension ReplSession {
   /// A diagnostic that may point into an earlier statement: with the line that statement
   /// started on in the input (`<stdin>:9:25`, not `<stdin>:1:25`).
   func rendered(_ d: Diagnostic) -> String {
-    guard case .source(let src, let range) = d.location, src.name == sourceName, let first = statementLines[src.text], first > 1
+    guard case .source(let src, _) = d.location, src.name == sourceName, let first = statementLines[src.text], first > 1
     else { return d.rendered(color: color) }
-    // Built only here: a text with thousands of leading blank lines is slow to parse.
-    let shift = first - 1
-    var moved = d
-    moved.location = .source(
-      Source(name: src.name, text: String(repeating: "\n", count: shift) + src.text), SourceRange(range.start + shift, range.end + shift))
-    return moved.rendered(color: color)
+    let formatter = DiagnosticFormatter(color: color) { source, l in
+      DiagnosticFormatter.TypedLine(number: first + l - 1, text: source.lineText(l))
+    }
+    return formatter.format(d)
   }
 
   /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.

@@ -9,11 +9,11 @@ extension ReplSession {
     var out = ReplOutput()
     let full = fullPath(path)
     guard full.hasSuffix(".kpi") else {
-      out.error(Message.usage(":save FILE.kpi") + "; the file name ends in .kpi")
+      out.error(ReplMessage.usage(":save FILE.kpi").text + "; the file name ends in .kpi")
       return out
     }
     guard !FileManager.default.fileExists(atPath: full) else {
-      out.error(Diagnostic(.error, Message.wouldOverwrite(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
+      out.error(Diagnostic(.error, ReplMessage.wouldOverwrite(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
       return out
     }
     let dir = Paths.directory(of: full)
@@ -49,7 +49,8 @@ extension ReplSession {
       try text.write(toFile: full, atomically: true, encoding: .utf8)
     } catch {
       out.error(
-        Diagnostic(.error, Message.unreadable(path, "it cannot be written"), at: .file(path, line: nil, column: nil)).rendered(color: color)
+        Diagnostic(.error, DataMessage.unreadable(path, why: "it cannot be written"), at: .file(path, line: nil, column: nil)).rendered(
+          color: color)
       )
       return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Tally
+import TallyDriver
 
 extension ReplSession {
   /// `:asof [T | default]`; a space may part the day from the time, as in data files.
@@ -13,7 +14,7 @@ extension ReplSession {
       } else {
         let text = a.hasPrefix("@") ? String(a.dropFirst()) : a
         guard let i = Instant(text) else {
-          out.error(Message.malformedAsOf(a) + "; " + Message.asOfHint)
+          out.error(DriverMessage.malformedAsOf(a).text + "; " + DriverMessage.asOfHint)
           return out
         }
         session.asOf = i

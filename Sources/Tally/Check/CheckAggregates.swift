@@ -24,12 +24,12 @@ extension Checker {
 
   mutating func aggregate(_ f: AggregateFunction, _ args: [Expr], _ filter: Expr?, _ r: SourceRange, _ ctx: Context) -> Node? {
     if case .row = ctx.level {
-      error(Message.aggregateInRow(f.rawValue), ctx, r)
+      error(CheckMessage.aggregateInRow(f.rawValue), ctx, r)
       return nil
     }
     let arity = f == .percentile ? 2 : 1
     guard args.count == arity else {
-      error(Message.argumentCount(f.rawValue, String(arity), args.count), ctx, r)
+      error(CheckMessage.argumentCount(f.rawValue, want: String(arity), got: args.count), ctx, r)
       return nil
     }
     // Which relation does it read?
@@ -39,7 +39,7 @@ extension Checker {
       relationName = n
       argument = nil
       if f != .count {
-        error(Message.aggregateNeedsColumn(f.rawValue, n), ctx, args[0].range)
+        error(CheckMessage.aggregateNeedsColumn(f.rawValue, dataset: n), ctx, args[0].range)
         return nil
       }
     }
@@ -49,7 +49,7 @@ extension Checker {
     {
       let names = Array(catalog.datasets.keys) + Array(catalog.views.keys)
       let notes = names.isEmpty ? ["no dataset is loaded; declare one with 'dataset \(n) from \"PATH\"'"] : suggestion(n, in: names)
-      error(Message.unknownDataset(n), ctx, args[0].range, notes: notes)
+      error(CheckMessage.unknownDataset(n), ctx, args[0].range, notes: notes)
       return nil
     }
     var members: [(String, SourceRange)] = []
@@ -61,7 +61,8 @@ extension Checker {
       // Under the dataset's name, not the whole `dataset.column`.
       let quoted = ctx.source.slice(dr.start..<min(dr.end, dr.start + 1)) == "`"
       let nameRange = SourceRange(dr.start, min(dr.end, dr.start + d.utf8.count + (quoted ? 2 : 0)))
-      error(Message.unknownDataset(d), ctx, nameRange, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+      error(
+        CheckMessage.unknownDataset(d), ctx, nameRange, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
       return nil
     }
     var named = members.first?.0
@@ -70,7 +71,7 @@ extension Checker {
       let a = catalog.views[named!]?.base ?? named!
       let b = catalog.views[d]?.base ?? d
       if a != b || (catalog.views[named!] != nil && catalog.views[d] != nil) {
-        error(Message.twoDatasets(named!, d), ctx, dr)
+        error(CheckMessage.twoDatasets(named!, d), ctx, dr)
         return nil
       }
       if catalog.views[d] != nil { named = d }
@@ -87,23 +88,23 @@ extension Checker {
           if catalog.values[n] != nil { continue }
           let allColumns = Set(catalog.datasets.values.flatMap { $0.columns.map(\.name) })
           error(
-            Message.unknownColumnAnywhere(n), ctx, nr,
+            CheckMessage.unknownColumnAnywhere(n), ctx, nr,
             notes: suggestion(n, in: allColumns.union(catalog.datasets.keys).union(catalog.views.keys)))
           return nil
         }
         if owners.count > 1 {
           if let c = chosen, owners.contains(c.0) { continue }
-          error(Message.ambiguousColumn(n, owners), ctx, nr)
+          error(CheckMessage.ambiguousColumn(n, datasets: owners), ctx, nr)
           return nil
         }
         if let c = chosen, c.0 != owners[0] {
-          error(Message.twoDatasets(c.0, owners[0]), ctx, nr, notes: ["'\(c.1)' is in '\(c.0)', '\(n)' is in '\(owners[0])'"])
+          error(CheckMessage.twoDatasets(c.0, owners[0]), ctx, nr, notes: ["'\(c.1)' is in '\(c.0)', '\(n)' is in '\(owners[0])'"])
           return nil
         }
         chosen = (owners[0], n)
       }
       guard let c = chosen else {
-        error(Message.noDatasetForAggregate(f.rawValue), ctx, r)
+        error(CheckMessage.noDatasetForAggregate(f.rawValue), ctx, r)
         return nil
       }
       named = c.0
@@ -113,7 +114,7 @@ extension Checker {
     }
     // Clauses around it must fit its dataset.
     if ctx.windowed && rel.timeColumn == nil {
-      error(Message.noTimeColumn(rel.name), ctx, r, notes: timeColumnHint(schema, rel.name))
+      error(CheckMessage.noTimeColumn(rel.name), ctx, r, notes: timeColumnHint(schema, rel.name))
       return nil
     }
     if let keys = ctx.grouping {
@@ -122,19 +123,19 @@ extension Checker {
         case .column(let c):
           guard let t = schema.type(of: c) else {
             errorAtKey(
-              c, Message.byColumnMissing(c, rel.name), ctx, fallback: r,
+              c, CheckMessage.byColumnMissing(c, in: rel.name), ctx, fallback: r,
               notes: suggestion(c, in: schema.columns.map(\.name) + Period.allCases.map(\.rawValue)))
             return nil
           }
           if let (t0, d0) = groupKeyTypes[c], !(t0 == t || (t0.isNumeric && t.isNumeric) || t0 == .null || t == .null) {
-            errorAtKey(c, Message.byKeyTypes(c, t0.description, d0, t.description, rel.name), ctx, fallback: r)
+            errorAtKey(c, CheckMessage.byKeyTypes(c, t0.description, d0, t.description, rel.name), ctx, fallback: r)
             return nil
           }
           groupKeyTypes[c] = (t, rel.name)
         case .grain(let p):
           if rel.timeColumn == nil {
             error(
-              Message.noTimeColumn(rel.name), ctx, r,
+              CheckMessage.noTimeColumn(rel.name), ctx, r,
               notes: ["'by \(p.rawValue)' groups rows by their time column"] + timeColumnHint(schema, rel.name))
             return nil
           }
@@ -153,7 +154,7 @@ extension Checker {
       guard let fl = check(filter, rowCtx) else { return nil }
       guard fl.type == .bool || fl.type == .null else {
         error(
-          Message.expectedType("a 'where' filter", "a bool", fl.type.description), ctx, filter.range,
+          CheckMessage.expectedType("a 'where' filter", want: "a bool", got: fl.type.description), ctx, filter.range,
           notes: fl.type == .string
             ? [
               "compare it, as in \(filter.range.start == filter.range.end ? "x" : ctx.source.slice(filter.range.start..<filter.range.end)) = \"...\""
@@ -167,11 +168,11 @@ extension Checker {
       guard let q = check(args[1], Context(source: ctx.source)), q.isConstant,
         case .scalar(let v)? = try? Executor(datasets: [:], zone: zone).evaluate(q, asOf: 0), let d = v.double
       else {
-        error(Message.percentileNotConstant, ctx, args[1].range)
+        error(CheckMessage.percentileNotConstant, ctx, args[1].range)
         return nil
       }
       guard d >= 0 && d <= 1 else {
-        error(Message.percentileRange, ctx, args[1].range)
+        error(CheckMessage.percentileRange, ctx, args[1].range)
         return nil
       }
       param = d
@@ -211,7 +212,7 @@ extension Checker {
   }
 
   mutating func typeError(_ f: AggregateFunction, _ t: ValueType, _ want: String, _ r: SourceRange, _ ctx: Context) -> Node? {
-    error(Message.expectedType("the argument of '\(f.rawValue)'", want, t.description), ctx, r)
+    error(CheckMessage.expectedType("the argument of '\(f.rawValue)'", want: want, got: t.description), ctx, r)
     return nil
   }
 }

@@ -11,7 +11,7 @@ extension Checker {
     func arity(_ lo: Int, _ hi: Int) -> Bool {
       guard nodes.count >= lo && nodes.count <= hi else {
         let want = lo == hi ? String(lo) : hi == Int.max ? "\(lo) or more" : "\(lo) to \(hi)"
-        error(Message.argumentCount(f.rawValue, want, nodes.count), ctx, r)
+        error(CheckMessage.argumentCount(f.rawValue, want: want, got: nodes.count), ctx, r)
         return false
       }
       return true
@@ -19,7 +19,7 @@ extension Checker {
     func want(_ i: Int, _ types: [ValueType], _ what: String) -> Bool {
       let t = nodes[i].type
       if t == .null || types.contains(t) { return true }
-      error(Message.expectedType("argument \(i + 1) of '\(f.rawValue)'", what, t.description), ctx, nodes[i].range)
+      error(CheckMessage.expectedType("argument \(i + 1) of '\(f.rawValue)'", want: what, got: t.description), ctx, nodes[i].range)
       return false
     }
     let type: ValueType
@@ -42,7 +42,7 @@ extension Checker {
       var t = ValueType.null
       for n in nodes {
         guard let c = commonType(t, n.type) else {
-          error(Message.expectedType("every argument of '\(f.rawValue)'", t.description, n.type.description), ctx, n.range)
+          error(CheckMessage.expectedType("every argument of '\(f.rawValue)'", want: t.description, got: n.type.description), ctx, n.range)
           return nil
         }
         t = c
@@ -52,7 +52,8 @@ extension Checker {
       guard arity(3, 3), want(0, [.bool], "a bool") else { return nil }
       guard let t = commonType(nodes[1].type, nodes[2].type) else {
         error(
-          Message.expectedType("both branches of 'if'", "of one type", "\(nodes[1].type.description) and \(nodes[2].type.description)"),
+          CheckMessage.expectedType(
+            "both branches of 'if'", want: "of one type", got: "\(nodes[1].type.description) and \(nodes[2].type.description)"),
           ctx, r)
         return nil
       }

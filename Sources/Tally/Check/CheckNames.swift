@@ -13,7 +13,7 @@ extension Checker {
       return Node(.interval(d), .duration, r)
     case .time(let t):
       guard let tt = parseTimeText(t) else {
-        error(Message.badTimeLiteral(t), ctx, r)
+        error(SyntaxMessage.badTimeLiteral(t), ctx, r)
         return nil
       }
       return Node(.literal(.time(zone.instant(tt))), .time, r)
@@ -24,21 +24,23 @@ extension Checker {
     if case .row(let rel, let schema) = ctx.level {
       if let t = schema.type(of: n) { return Node(.column(n), t, r) }
       if catalog.values[n] != nil { return inline(n, r, ctx) }
-      error(Message.unknownColumn(n, rel.name), ctx, r, notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
+      error(
+        CheckMessage.unknownColumn(n, in: rel.name, qualified: false), ctx, r,
+        notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
       return nil
     }
     if catalog.values[n] != nil { return inline(n, r, ctx) }
     if catalog.datasets[n] != nil || catalog.views[n] != nil {
-      error(Message.datasetAsValue(n), ctx, r)
+      error(CheckMessage.datasetAsValue(n), ctx, r)
       return nil
     }
     let owners = catalog.datasets.values.filter { $0.type(of: n) != nil }.map(\.name).sorted()
     if !owners.isEmpty {
-      error(Message.columnOutsideAggregate(n), ctx, r, notes: owners.count == 1 ? ["it is a column of '\(owners[0])'"] : [])
+      error(CheckMessage.columnOutsideAggregate(n), ctx, r, notes: owners.count == 1 ? ["it is a column of '\(owners[0])'"] : [])
       return nil
     }
     let candidates = (catalog.allNames + Function.allCases.map(\.rawValue) + ["true", "false", "null"]).filter { $0 != definingName }
-    error(Message.unknownName(n), ctx, r, notes: suggestion(n, in: candidates))
+    error(CheckMessage.unknownName(n), ctx, r, notes: suggestion(n, in: candidates))
     return nil
   }
 
@@ -46,7 +48,7 @@ extension Checker {
   mutating func inline(_ n: String, _ r: SourceRange, _ ctx: Context) -> Node? {
     guard let def = catalog.values[n] else { return nil }
     if ctx.inlining.contains(n) {
-      error(Message.cycle(ctx.inlining.drop { $0 != n } + [n]), ctx, r)
+      error(CheckMessage.cycle(ctx.inlining.drop { $0 != n } + [n]), ctx, r)
       return nil
     }
     var inner = ctx
@@ -62,11 +64,11 @@ extension Checker {
     }
     let before = diagnostics.count
     guard var node = check(def.expr, inner) else {
-      if diagnostics.count == before { error(Message.definitionHasError(n), ctx, r) }
+      if diagnostics.count == before { error(CheckMessage.definitionHasError(n), ctx, r) }
       return nil
     }
     if case .row = ctx.level, !node.isConstant {
-      error(Message.notConstantInAggregate(n), ctx, r)
+      error(CheckMessage.notConstantInAggregate(n), ctx, r)
       return nil
     }
     node.range = r  // an inlined definition reports at the name that used it
@@ -76,19 +78,19 @@ extension Checker {
   mutating func member(_ d: String, _ c: String, _ cr: SourceRange, _ r: SourceRange, _ ctx: Context) -> Node? {
     guard case .row(let rel, let schema) = ctx.level else {
       if catalog.datasets[d] != nil || catalog.views[d] != nil {
-        error(Message.columnOutsideAggregate("\(d).\(c)"), ctx, r)
+        error(CheckMessage.columnOutsideAggregate("\(d).\(c)"), ctx, r)
       } else {
         let dr = SourceRange(r.start, max(r.start, cr.start - 1))
-        error(Message.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+        error(CheckMessage.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
       }
       return nil
     }
     guard d == rel.name || d == rel.dataset else {
-      error(Message.twoDatasets(rel.name, d), ctx, r)
+      error(CheckMessage.twoDatasets(rel.name, d), ctx, r)
       return nil
     }
     guard let t = schema.type(of: c) else {
-      error(Message.unknownColumn(c, d), ctx, cr, notes: suggestion(c, in: schema.columns.map(\.name)))
+      error(CheckMessage.unknownColumn(c, in: d, qualified: true), ctx, cr, notes: suggestion(c, in: schema.columns.map(\.name)))
       return nil
     }
     return Node(.column(c), t, r)

@@ -11,7 +11,7 @@ extension Checker {
     }
     guard let v = catalog.views[name] else { return nil }
     if ctx.inlining.contains(name) {
-      error(Message.cycle(ctx.inlining + [name]), ctx, range)
+      error(CheckMessage.cycle(ctx.inlining + [name]), ctx, range)
       return nil
     }
     var inner = Context(source: v.source)
@@ -28,9 +28,9 @@ extension Checker {
             v.range.start + text.utf8.distance(from: text.startIndex, to: r.upperBound))
         }
         if catalog.values[v.base] != nil {
-          error(Message.notAView(v.base), inner, at)
+          error(CheckMessage.notAView(v.base), inner, at)
         } else {
-          error(Message.unknownDataset(v.base), inner, at, notes: notes)
+          error(CheckMessage.unknownDataset(v.base), inner, at, notes: notes)
         }
       }
       return nil
@@ -42,7 +42,7 @@ extension Checker {
       rowCtx.level = .row(base, schema)
       guard let node = check(f, rowCtx) else { return nil }
       guard node.type == .bool || node.type == .null else {
-        error(Message.expectedType("a 'where' filter", "a bool", node.type.description), inner, f.range)
+        error(CheckMessage.expectedType("a 'where' filter", want: "a bool", got: node.type.description), inner, f.range)
         return nil
       }
       if let old = base.filter {
@@ -54,11 +54,13 @@ extension Checker {
     }
     if let t = v.time {
       guard let ty = schema.type(of: t) else {
-        error(Message.unknownColumn(t, base.dataset), inner, v.range, notes: suggestion(t, in: schema.columns.map(\.name)))
+        error(
+          CheckMessage.unknownColumn(t, in: base.dataset, qualified: false), inner, v.range,
+          notes: suggestion(t, in: schema.columns.map(\.name)))
         return nil
       }
       guard ty == .time || ty == .null else {
-        error(Message.notTimeColumn(t, base.dataset, ty.description), inner, v.range)
+        error(CheckMessage.notTimeColumn(t, of: base.dataset, type: ty.description), inner, v.range)
         return nil
       }
       base.timeColumn = t

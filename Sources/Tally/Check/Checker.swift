@@ -29,7 +29,7 @@ public struct Checker {
   var groupKeyTypes: [String: (ValueType, String)] = [:]
 
   /// An error at a `by` key as written (found in the `by` clause's text), else at `fallback`.
-  mutating func errorAtKey(_ key: String, _ message: String, _ ctx: Context, fallback: SourceRange, notes: [String] = []) {
+  mutating func errorAtKey(_ key: String, _ message: CheckMessage, _ ctx: Context, fallback: SourceRange, notes: [String] = []) {
     if let (src, range) = ctx.groupingSite {
       let text = src.slice(range.start..<range.end)
       if let by = text.range(of: " by ", options: .backwards), let k = text.range(of: key, range: by.upperBound..<text.endIndex) {
@@ -55,7 +55,7 @@ public struct Checker {
     var c = Checker(catalog: catalog, zone: zone)
     let node = c.check(expr, source)
     if let node, c.diagnostics.isEmpty { return .success(node) }
-    return .failure(TallyError(c.diagnostics.isEmpty ? [.error(Message.invalidFormula, source, expr.range)] : c.diagnostics))
+    return .failure(TallyError(c.diagnostics.isEmpty ? [.error(CheckMessage.invalidFormula, source, expr.range)] : c.diagnostics))
   }
 
   /// Checks a formula and records diagnostics.
@@ -69,7 +69,7 @@ public struct Checker {
     relation(named: name, Context(source: source), range: SourceRange(0, 0))
   }
 
-  mutating func error(_ m: String, _ ctx: Context, _ r: SourceRange, notes: [String] = []) {
+  mutating func error(_ m: some DiagnosticMessage, _ ctx: Context, _ r: SourceRange, notes: [String] = []) {
     diagnostics.append(.error(m, ctx.source, r, notes: notes))
   }
 
@@ -83,7 +83,7 @@ public struct Checker {
     ctx.depth += 1
     if ctx.depth > Checker.maxDepth {
       if !tooDeep {
-        error(Message.tooDeepDefinitions(Checker.maxDepth), ctx, e.range)
+        error(CheckMessage.tooDeepDefinitions(Checker.maxDepth), ctx, e.range)
         tooDeep = true
       }
       return nil
@@ -95,7 +95,7 @@ public struct Checker {
     case .negate(let x):
       guard let n = check(x, ctx) else { return nil }
       guard [.int, .number, .duration, .null].contains(n.type) else {
-        error(Message.unaryMismatch("-", n.type.description), ctx, e.range)
+        error(CheckMessage.unaryMismatch("-", n.type.description), ctx, e.range)
         return nil
       }
       if case .interval(let d) = n.kind { return Node(.interval(d.negated), .duration, e.range) }
@@ -103,7 +103,7 @@ public struct Checker {
     case .not(let x):
       guard let n = check(x, ctx) else { return nil }
       guard n.type == .bool || n.type == .null else {
-        error(Message.unaryMismatch("not", n.type.description), ctx, e.range)
+        error(CheckMessage.unaryMismatch("not", n.type.description), ctx, e.range)
         return nil
       }
       return Node(.not(n), .bool, e.range)
@@ -113,7 +113,8 @@ public struct Checker {
       guard let l, let r else { return nil }
       guard let t = binaryType(op, l.type, r.type) else {
         error(
-          Message.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, e.range, notes: binaryHint(op, l.type, r.type))
+          CheckMessage.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, e.range,
+          notes: binaryHint(op, l.type, r.type))
         return nil
       }
       return Node(.binary(op, l, r), t, e.range)
@@ -126,7 +127,7 @@ public struct Checker {
       for it in items {
         guard let m = check(it, ctx) else { return nil }
         guard binaryType(.eq, n.type, m.type) != nil else {
-          error(Message.typeMismatch("in", n.type.description, m.type.description), ctx, it.range)
+          error(CheckMessage.typeMismatch("in", n.type.description, m.type.description), ctx, it.range)
           return nil
         }
         list.append(m)
@@ -136,17 +137,17 @@ public struct Checker {
       if let agg = AggregateFunction(rawValue: f) { return aggregate(agg, args, filter, e.range, ctx) }
       if let fn = Function(rawValue: f) {
         if let filter {
-          error(Message.whereOutsideAggregate(f), ctx, filter.range)
+          error(CheckMessage.whereOutsideAggregate(f), ctx, filter.range)
           return nil
         }
         return function(fn, args, e.range, ctx)
       }
       let all = AggregateFunction.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue)
-      error(Message.unknownFunction(f), ctx, SourceRange(e.range.start, e.range.start + f.utf8.count), notes: suggestion(f, in: all))
+      error(CheckMessage.unknownFunction(f), ctx, SourceRange(e.range.start, e.range.start + f.utf8.count), notes: suggestion(f, in: all))
       return nil
     case .over(let x, let w):
       if case .row = ctx.level {
-        error(Message.rowLevelClause, ctx, e.range)
+        error(CheckMessage.rowLevelClause, ctx, e.range)
         return nil
       }
       var inner = ctx
@@ -155,29 +156,29 @@ public struct Checker {
       return Node(.over(n, w), n.type, e.range)
     case .offset(let x, let d):
       if case .row = ctx.level {
-        error(Message.rowLevelClause, ctx, e.range)
+        error(CheckMessage.rowLevelClause, ctx, e.range)
         return nil
       }
       guard let n = check(x, ctx) else { return nil }
       return Node(.offset(n, d), n.type, e.range)
     case .at(let x, let t):
       if case .row = ctx.level {
-        error(Message.rowLevelClause, ctx, e.range)
+        error(CheckMessage.rowLevelClause, ctx, e.range)
         return nil
       }
       guard let inst = Instant(t) else {
-        error(Message.badTimeLiteral(t), ctx, e.range)
+        error(SyntaxMessage.badTimeLiteral(t), ctx, e.range)
         return nil
       }
       guard let n = check(x, ctx) else { return nil }
       return Node(.at(n, inst), n.type, e.range)
     case .by(let x, let keys):
       if case .row = ctx.level {
-        error(Message.rowLevelClause, ctx, e.range)
+        error(CheckMessage.rowLevelClause, ctx, e.range)
         return nil
       }
       if ctx.grouping != nil {
-        error(Message.nestedBy, ctx, e.range)
+        error(CheckMessage.nestedBy, ctx, e.range)
         return nil
       }
       var inner = ctx

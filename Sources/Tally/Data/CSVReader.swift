@@ -14,24 +14,24 @@ struct CSVReader {
       if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
       if let bad = firstInvalidUTF8(p, from: start) {
         let (line, col) = lineAndColumn(p, bad)
-        throw TallyError(.dataError(Message.badUTF8, file: path, line: line, column: col, notes: ["save the file as UTF-8"]))
+        throw TallyError(.dataError(DataMessage.badUTF8, file: path, line: line, column: col, notes: ["save the file as UTF-8"]))
       }
       if let base = p.baseAddress, let hit = memchr(base, 0, p.count) {
         let (line, col) = lineAndColumn(p, UnsafeRawPointer(hit) - UnsafeRawPointer(base))
-        throw TallyError(.dataError(Message.nulByte, file: path, line: line, column: col, notes: ["export the data as CSV text"]))
+        throw TallyError(.dataError(DataMessage.nulByte, file: path, line: line, column: col, notes: ["export the data as CSV text"]))
       }
       // Header.
       var header = HeaderSink()
       let afterHeader = try scan(p, from: start, line: 1, columns: nil, sink: &header, limit: 1)
       guard !header.names.isEmpty, !(header.names.count == 1 && header.names[0].isEmpty) else {
-        throw TallyError(.dataError(Message.emptyFile, file: path, line: 1))
+        throw TallyError(.dataError(DataMessage.emptyFile, file: path, line: 1))
       }
       var seen = Set<String>()
       for (i, n) in header.names.enumerated() {
         if n.isEmpty {
-          throw TallyError(.dataError(Message.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"]))
+          throw TallyError(.dataError(DataMessage.emptyHeader, file: path, line: 1, notes: ["name column \(i + 1) in the header row"]))
         }
-        if !seen.insert(n).inserted { throw TallyError(.dataError(Message.duplicateHeader(n), file: path, line: 1)) }
+        if !seen.insert(n).inserted { throw TallyError(.dataError(DataMessage.duplicateHeader(n), file: path, line: 1)) }
       }
       let columns = header.names.count
       // Pass 1: structure and types.
@@ -97,13 +97,13 @@ struct CSVReader {
           if fe < 0 {
             throw TallyError(
               .dataError(
-                Message.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
+                DataMessage.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
                 notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
           }
           if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
             throw TallyError(
               .dataError(
-                Message.textAfterClosingQuote(col + 1), file: path, line: line,
+                DataMessage.textAfterClosingQuote(field: col + 1), file: path, line: line,
                 column: lineAndColumn(p, i).column,
                 notes: ["quote the whole field and double any quote inside it"]))
           }
@@ -143,7 +143,7 @@ struct CSVReader {
       if let columns, col != columns {
         throw TallyError(
           .dataError(
-            Message.fieldCount(col, columns), file: path, line: recordLine,
+            DataMessage.fieldCount(col, header: columns), file: path, line: recordLine,
             notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
       }
       sink.endRecord()

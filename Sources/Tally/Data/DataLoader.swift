@@ -15,9 +15,9 @@ public enum DataLoader {
       let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
       // A broken or looping symbolic link is there by name: no other name is meant.
       let notes = siblings.contains(base) ? ["it is a symbolic link to nothing readable"] : suggestion(base, in: siblings)
-      throw TallyError(.dataError(Message.fileNotFound(path), file: path, notes: notes))
+      throw TallyError(.dataError(DataMessage.fileNotFound(path), file: path, notes: notes))
     }
-    if isDir.boolValue { throw TallyError(.dataError(Message.unreadable(path, "it is a directory"), file: path)) }
+    if isDir.boolValue { throw TallyError(.dataError(DataMessage.unreadable(path, why: "it is a directory"), file: path)) }
     var data = try contents(of: path)
     var lower = path.lowercased()
     if lower.hasSuffix(".gz") {

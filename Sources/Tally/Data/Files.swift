@@ -27,17 +27,17 @@ extension DataLoader {
     switch fileKind(path) {
     case .regular:
       guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+        throw TallyError(.dataError(DataMessage.unreadable(path, why: "it cannot be opened for reading"), file: path))
       }
       return data
     case .pipe:
       guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw TallyError(.dataError(Message.unreadable(path, "it cannot be opened for reading"), file: path))
+        throw TallyError(.dataError(DataMessage.unreadable(path, why: "it cannot be opened for reading"), file: path))
       }
       defer { try? handle.close() }
       return (try? handle.readToEnd()) ?? Data()
     case .other:
-      throw TallyError(.dataError(Message.unreadable(path, "it is not a file or a pipe"), file: path))
+      throw TallyError(.dataError(DataMessage.unreadable(path, why: "it is not a file or a pipe"), file: path))
     }
   }
 

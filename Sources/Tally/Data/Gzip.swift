@@ -8,7 +8,7 @@ extension DataLoader {
     out.reserveCapacity(min(limit, input.count * 4))
     var stream = z_stream()
     guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-      throw TallyError(.dataError(Message.gzip("zlib failed to start"), file: file))
+      throw TallyError(.dataError(DataMessage.gzip("zlib failed to start"), file: file))
     }
     defer { inflateEnd(&stream) }
     var chunk = [UInt8](repeating: 0, count: 1 << 18)
@@ -29,11 +29,11 @@ extension DataLoader {
           continue
         }
         if status == Z_BUF_ERROR && stream.avail_in == 0 {
-          throw TallyError(.dataError(Message.gzip("the file ends in the middle of the compressed data"), file: file))
+          throw TallyError(.dataError(DataMessage.gzip("the file ends in the middle of the compressed data"), file: file))
         }
         if status != Z_OK {
           let why = stream.msg.map { String(cString: $0) } ?? "corrupt data"
-          throw TallyError(.dataError(Message.gzip(why), file: file))
+          throw TallyError(.dataError(DataMessage.gzip(why), file: file))
         }
       }
     }

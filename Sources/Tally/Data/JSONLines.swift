@@ -7,7 +7,7 @@ enum JSONLinesReader {
     var start = 0
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
     if let bad = bytes.withUnsafeBufferPointer({ p in firstInvalidUTF8(p, from: start).map { lineAndColumn(p, $0) } }) {
-      throw TallyError(.dataError(Message.badUTF8, file: path, line: bad.line, column: bad.column, notes: ["save the file as UTF-8"]))
+      throw TallyError(.dataError(DataMessage.badUTF8, file: path, line: bad.line, column: bad.column, notes: ["save the file as UTF-8"]))
     }
     var names: [String] = []
     var index: [String: Int] = [:]
@@ -28,7 +28,7 @@ enum JSONLinesReader {
         let column = String(decoding: slice.prefix(e.offset), as: UTF8.self).count + 1
         throw TallyError(
           .dataError(
-            Message.badJSONLine(e.reason), file: path, line: line, column: column,
+            DataMessage.badJSONLine(e.reason), file: path, line: line, column: column,
             notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
       }
       var row: [Int: String] = [:]
@@ -45,7 +45,7 @@ enum JSONLinesReader {
       }
       rows.append(row)
     }
-    if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(Message.emptyJSONLines, file: path, line: 1)) }
+    if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(DataMessage.emptyJSONLines, file: path, line: 1)) }
     var inferrers = [TypeInferrer](repeating: TypeInferrer(), count: names.count)
     for row in rows {
       for (k, text) in row {

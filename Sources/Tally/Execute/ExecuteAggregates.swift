@@ -4,7 +4,7 @@ extension Executor {
   func aggregate(_ a: Aggregate, _ type: ValueType, _ ctx: Context) throws -> MetricValue {
     try Interruption.check()
     guard let ds = datasets[a.relation.dataset] else {
-      throw TallyError(Diagnostic(.error, Message.unknownDataset(a.relation.dataset)))
+      throw TallyError(Diagnostic(.error, CheckMessage.unknownDataset(a.relation.dataset)))
     }
     var base = try timeMask(ds, a.relation.timeColumn, ctx)
     if let f = a.relation.filter { base.formAnd(try truthy(f, ds)) }

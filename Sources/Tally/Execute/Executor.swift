@@ -38,7 +38,7 @@ public final class Executor {
     switch n.kind {
     case .literal(let v): return .scalar(v)
     case .interval(let d): return .scalar(.duration(d.fixedMicros))
-    case .column(let c): throw TallyError(Diagnostic(.error, Message.columnOutsideAggregate(c)))
+    case .column(let c): throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))
     case .aggregate(let a):
       // A metric used by others is inlined into them: its aggregates are computed once per context.
       let key = "\(n.key)|\(n.type)|\(ctx.asOf)|\(String(describing: ctx.window))|\(String(describing: ctx.grouping))"

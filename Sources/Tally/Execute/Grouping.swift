@@ -69,7 +69,7 @@ extension Executor {
     var keys: [[Value]] = []
     switch key {
     case .column(let c):
-      guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, Message.byColumnMissing(c, ds.name))) }
+      guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, CheckMessage.byColumnMissing(c, in: ds.name))) }
       let v = col.vector
       if case .string(let codes, let dict) = v.data {
         var remap = [Int32](repeating: -1, count: dict.count)
@@ -116,7 +116,7 @@ extension Executor {
       }
     case .grain(let p):
       guard let tc = timeColumn, let col = ds.column(tc), case .time(let times) = col.vector.data else {
-        throw TallyError(Diagnostic(.error, Message.noTimeColumn(ds.name)))
+        throw TallyError(Diagnostic(.error, CheckMessage.noTimeColumn(ds.name)))
       }
       var map: [Int64: Int32] = [:]
       var byLabel: [String: Int32] = [:]

@@ -28,7 +28,9 @@ extension Executor {
     try Interruption.check()
     switch n.kind {
     case .column(let c):
-      guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, Message.unknownColumn(c, ds.name))) }
+      guard let col = ds.column(c) else {
+        throw TallyError(Diagnostic(.error, CheckMessage.unknownColumn(c, in: ds.name, qualified: false)))
+      }
       return col.vector
     case .not(let x):
       let v = try row(x, ds)
@@ -123,7 +125,7 @@ extension Executor {
         for i in 0..<count { builder.append(Ops.call(f, vs.map { $0.value(at: $0.count == 1 ? 0 : i) }, zone: zone)) }
       }
     default:
-      throw TallyError(Diagnostic(.error, "'\(n.key)' cannot be computed per row"))
+      throw TallyError(Diagnostic(.error, ExecuteMessage.notPerRow(n.key)))
     }
     return builder.finish()
   }

@@ -156,7 +156,7 @@ enum VectorOps {
           }
         }
       }
-      if overflow && type != .time { throw TallyError(Diagnostic(.error, Message.integerOverflow(op.rawValue))) }
+      if overflow && type != .time { throw TallyError(Diagnostic(.error, ExecuteMessage.integerOverflow(op.rawValue))) }
       if type == .time {
         // Times outside years 1 to 9999 (or past Int64) are null.
         for i in 0..<n where !Time.inRange(out[i]) && (valid?[i] ?? true) {

@@ -77,7 +77,7 @@ enum Ops {
   }
 
   static func checked(_ r: (partialValue: Int64, overflow: Bool), _ op: BinaryOp) throws -> Value {
-    if r.overflow { throw TallyError(Diagnostic(.error, Message.integerOverflow(op.rawValue))) }
+    if r.overflow { throw TallyError(Diagnostic(.error, ExecuteMessage.integerOverflow(op.rawValue))) }
     return .int(r.partialValue)
   }
 

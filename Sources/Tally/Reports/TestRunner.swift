@@ -55,19 +55,21 @@ public enum TestRunner {
       for f in t.fixtures {
         if !declared.contains(f.dataset) {
           problems.append(
-            .error(Message.fixtureForNoDataset(f.dataset), st.source, f.range, notes: suggestion(f.dataset, in: declared)))
+            .error(SessionMessage.fixtureForNoDataset(f.dataset), st.source, f.range, notes: suggestion(f.dataset, in: declared)))
         } else if let root, let path = session.datasetOverrides[f.dataset], !Session.isInside(path, root: root) {
           problems.append(
-            .error(Message.outsideRoot(f.path, root), st.source, f.range, notes: ["keep fixtures inside the root, or run without --root"]))
+            .error(
+              SessionMessage.outsideRoot(f.path, root: root), st.source, f.range,
+              notes: ["keep fixtures inside the root, or run without --root"]))
         } else if let path = session.datasetOverrides[f.dataset], FileManager.default.fileExists(atPath: path),
           DataLoader.fileKind(path) != .regular
         {
-          problems.append(.error(Message.unreadable(f.path, "it is not a regular file"), st.source, f.range))
+          problems.append(.error(DataMessage.unreadable(f.path, why: "it is not a regular file"), st.source, f.range))
         } else if let path = session.datasetOverrides[f.dataset], !FileManager.default.fileExists(atPath: path) {
           let dir = Paths.directory(of: path)
           let siblings = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
           problems.append(
-            .error(Message.fileNotFound(path), st.source, f.range, notes: suggestion(Paths.lastComponent(of: path), in: siblings)))
+            .error(DataMessage.fileNotFound(path), st.source, f.range, notes: suggestion(Paths.lastComponent(of: path), in: siblings)))
         }
       }
       if !problems.isEmpty { throw TallyError(problems) }
@@ -107,7 +109,7 @@ public enum TestRunner {
     } catch let e as TallyError {
       result.error = e
     } catch {
-      result.error = TallyError(Diagnostic(.error, "\(error)"))
+      result.error = TallyError(Diagnostic(.error, SessionMessage.unexpected("\(error)")))
     }
     return result
   }

@@ -22,6 +22,6 @@ public enum Interruption {
   /// Throws `interrupted` when a stop was requested.
   static func check() throws {
     guard flag != 0 else { return }
-    throw TallyError([Diagnostic(.error, Message.interrupted, notes: ["nothing was changed"])])
+    throw TallyError([Diagnostic(.error, SessionMessage.interrupted, notes: ["nothing was changed"])])
   }
 }

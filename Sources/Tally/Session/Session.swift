@@ -70,7 +70,7 @@ public final class Session {
       let broken = validateAll()
       if !broken.isEmpty {
         restore(saved)
-        throw TallyError([Diagnostic(.error, Message.replacementBreaks(name), at: .file(path, line: nil, column: nil))] + broken)
+        throw TallyError([Diagnostic(.error, SessionMessage.replacementBreaks(name), at: .file(path, line: nil, column: nil))] + broken)
       }
     }
     return ds
@@ -118,14 +118,14 @@ public final class Session {
   private func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil) throws {
     var tc = ds.defaultTimeColumn
     if let timeColumn {
-      let bad: String?
+      let bad: CheckMessage?
       var notes: [String] = []
       if headersOnly && ds.columns.isEmpty {  // a header that could not be read ahead: checked on load
         bad = nil
       } else if let col = ds.column(timeColumn) {
-        bad = col.type == .time || col.type == .null ? nil : Message.notTimeColumn(timeColumn, ds.name, col.type.description)
+        bad = col.type == .time || col.type == .null ? nil : CheckMessage.notTimeColumn(timeColumn, of: ds.name, type: col.type.description)
       } else {
-        bad = Message.unknownColumn(timeColumn, ds.name)
+        bad = CheckMessage.unknownColumn(timeColumn, in: ds.name, qualified: false)
         notes = suggestion(timeColumn, in: ds.columnNames)
       }
       if let bad {
@@ -177,9 +177,9 @@ public final class Session {
   }
 
   private func duplicate(_ name: String, at site: DefinitionSite?, first: DefinitionSite) -> Diagnostic {
-    let note = Message.previousDefinition(name, first.position)
-    if let site { return .error(Message.duplicateName(name), site.source, site.range, notes: [note]) }
-    return Diagnostic(.error, Message.duplicateName(name), notes: [note])
+    let note = SessionMessage.previousDefinition(name, first.position)
+    if let site { return .error(SessionMessage.duplicateName(name), site.source, site.range, notes: [note]) }
+    return Diagnostic(.error, SessionMessage.duplicateName(name), notes: [note])
   }
 
   /// Forgets a name: a dataset, view, value or metric.
@@ -218,7 +218,7 @@ public final class Session {
     }
     if !formulas {
       for (st, _) in statements {
-        if case .expr = st.kind { diagnostics.append(.error(Message.bareFormulaInFile, st.source, st.range)) }
+        if case .expr = st.kind { diagnostics.append(.error(SessionMessage.bareFormulaInFile, st.source, st.range)) }
       }
     }
     do {
@@ -257,8 +257,8 @@ public final class Session {
         try probe.atomically(statements)
       } catch let e as TallyError {
         // A name whose definition did not parse is reported there, not at every use.
-        let known = Set(diagnostics.map { $0.rendered() })
-        diagnostics += Self.withoutUses(of: Set(unparsed.keys), e.diagnostics).filter { !known.contains($0.rendered()) }
+        let known = Set(diagnostics.map(\.key))
+        diagnostics += Self.withoutUses(of: Set(unparsed.keys), e.diagnostics).filter { !known.contains($0.key) }
       }
     }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
@@ -303,7 +303,7 @@ public final class Session {
       // A replaced name must not break what was defined on it.
       let broken = validateAll()
       if !broken.isEmpty {
-        diagnostics = replaced.map { .error(Message.replacementBreaks($0.definedName ?? ""), $0.source, $0.nameRange) } + broken
+        diagnostics = replaced.map { .error(SessionMessage.replacementBreaks($0.definedName ?? ""), $0.source, $0.nameRange) } + broken
       }
     }
     if !diagnostics.isEmpty {
@@ -330,12 +330,12 @@ public final class Session {
       guard case .source(let source, let range) = d.location else { return true }
       let n = source.slice(range.start..<range.end).trimmingCharacters(in: CharacterSet(charactersIn: "`"))
       guard names.contains(n) else { return true }
-      let consequences = [
-        Message.unknownName(n), Message.unknownDataset(n), Message.unknownColumnAnywhere(n), Message.definitionHasError(n),
-      ]
+      switch d.message(as: CheckMessage.self) {
+      case .unknownName(n)?, .unknownDataset(n)?, .unknownColumnAnywhere(n)?, .definitionHasError(n)?: return false
       // A bare name inside an aggregate is looked up as a column first; `refunds.amount` is a column.
-      let bare = range.start == 0 || source.slice(range.start - 1..<range.start) != "."
-      return !consequences.contains(d.message) && !(bare && d.message.hasPrefix("unknown column '\(n)' in "))
+      case .unknownColumn(n, _, qualified: false)?: return false
+      default: return true
+      }
     }
   }
 
@@ -353,8 +353,7 @@ public final class Session {
       _ = c.check(v.expr, v.source)
       diagnostics += c.diagnostics
     }
-    var seen = Set<String>()
-    return diagnostics.filter { seen.insert($0.rendered()).inserted }
+    return diagnostics.uniqued()
   }
 
   /// Reads `.kpi` files and adds their definitions as one namespace.
@@ -375,14 +374,14 @@ public final class Session {
 
   /// Reads a definition file as a source.
   public static func readSource(_ path: String) throws -> Source {
-    guard FileManager.default.fileExists(atPath: path) else { throw TallyError(.dataError(Message.fileNotFound(path), file: path)) }
+    guard FileManager.default.fileExists(atPath: path) else { throw TallyError(.dataError(DataMessage.fileNotFound(path), file: path)) }
     let data = try DataLoader.contents(of: path)  // a pipe too: `--file <(generate-kpis)`
     guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
       let bytes = [UInt8](data)
       let invalid = bytes.withUnsafeBufferPointer { firstInvalidUTF8($0, from: 0) }
       let bad = [bytes.firstIndex(of: 0), invalid].compactMap { $0 }.min() ?? 0
       let (line, column) = bytes.withUnsafeBufferPointer { lineAndColumn($0, bad) }
-      let message = bad < bytes.count && bytes[bad] == 0 ? Message.nulByte : Message.badUTF8
+      let message = bad < bytes.count && bytes[bad] == 0 ? DataMessage.nulByte : DataMessage.badUTF8
       throw TallyError(.dataError(message, file: path, line: line, column: column, notes: ["save the file as UTF-8 text"]))
     }
     return Source(name: path, text: text)
@@ -406,14 +405,16 @@ public final class Session {
       let full = datasetOverrides[name] ?? resolvePath(path, baseDirectory)
       if let root, !Self.isInside(full, root: root) {  // also a test's fixture in place of the declared file
         throw TallyError(
-          .error(Message.outsideRoot(path, root), st.source, st.range, notes: ["keep data files inside the root, or run without --root"]))
+          .error(
+            SessionMessage.outsideRoot(path, root: root), st.source, st.range,
+            notes: ["keep data files inside the root, or run without --root"]))
       }
       // A definition names files: a pipe or a device there could make a run wait forever.
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
         DataLoader.fileKind(full) != .regular
       {
-        throw TallyError(.error(Message.unreadable(path, "it is not a regular file"), st.source, st.range))
+        throw TallyError(.error(DataMessage.unreadable(path, why: "it is not a regular file"), st.source, st.range))
       }
       // A wrong time column is reported at its name, the last word of the statement.
       var timeSite: DefinitionSite?
@@ -431,7 +432,7 @@ public final class Session {
         // A missing file is reported at the declaration.
         e.diagnostics = e.diagnostics.map { d in
           if case .file(let f, nil, nil) = d.location, f == full {
-            return Diagnostic(.error, d.message, at: .source(st.source, st.range), notes: d.notes)
+            return d.moved(to: .source(st.source, st.range))
           }
           return d
         }
@@ -492,31 +493,28 @@ public final class Session {
             diagnostics.append(
               .error(
                 bn.isConstant
-                  ? Message.typeMismatch(b.op.rawValue, node.type.description, bn.type.description)
-                  : "a bound must be a constant, as in 1.5% or 24h", st.source, b.value.range))
+                  ? CheckMessage.typeMismatch(b.op.rawValue, node.type.description, bn.type.description)
+                  : CheckMessage.boundNotConstant, st.source, b.value.range))
           }
         }
       case .assert(let e):
         if let node = checker.check(e, st.source), node.type != .bool, node.type != .null {
-          diagnostics.append(.error(Message.assertNotBool, st.source, e.range))
+          diagnostics.append(.error(CheckMessage.assertNotBool, st.source, e.range))
         }
       default: break
       }
       diagnostics += checker.diagnostics
     }
     // A broken view is met by each formula that reads it: reported once.
-    var seen = Set<String>()
-    return oneErrorPerCycle(diagnostics).filter { seen.insert($0.rendered()).inserted }
+    return oneErrorPerCycle(diagnostics).uniqued()
   }
 
   /// A cycle is found from each of its members: it is reported once, at the first, with
   /// where the others are defined.
   private func oneErrorPerCycle(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-    let prefix = Message.cycle([])
     var seen = Set<[String]>()
     return diagnostics.compactMap { d in
-      guard d.message.hasPrefix(prefix) else { return d }
-      let names = d.message.dropFirst(prefix.count).components(separatedBy: " -> ")
+      guard case .cycle(let names)? = d.message(as: CheckMessage.self) else { return d }
       guard seen.insert(Set(names).sorted()).inserted else { return nil }
       var d = d
       if names.count > 2 { d.notes += names.dropLast().compactMap { n in sites[n].map { "'\(n)' is defined at \($0.position)" } } }
@@ -580,8 +578,8 @@ public final class Session {
     } catch var e as TallyError {
       // Errors found while computing (an integer overflow) point at the formula.
       e.diagnostics = e.diagnostics.map { d in
-        guard case .none = d.location, d.message != Message.interrupted else { return d }
-        return Diagnostic(d.severity, d.message, at: .source(source, expr.range), notes: d.notes)
+        guard case .none = d.location, d.message(as: SessionMessage.self) != .interrupted else { return d }
+        return d.moved(to: .source(source, expr.range))
       }
       throw e
     }
@@ -613,6 +611,6 @@ public final class Session {
   func constant(_ e: Expr, in source: Source) throws -> Value {
     let r = try evaluate(e, in: source)
     if case .scalar(let v) = r.value { return v }
-    throw TallyError(.error(Message.groupedTarget, source, e.range))
+    throw TallyError(.error(CheckMessage.groupedTarget, source, e.range))
   }
 }

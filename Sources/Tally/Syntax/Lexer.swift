@@ -44,7 +44,7 @@ public struct Lexer {
     sawSpace = false
   }
 
-  private mutating func error(_ message: String, from start: Int, notes: [String] = []) {
+  private mutating func error(_ message: SyntaxMessage, from start: Int, notes: [String] = []) {
     diagnostics.append(.error(message, source, SourceRange(offsets[start], offsets[max(i, start + 1)]), notes: notes))
   }
 
@@ -100,7 +100,7 @@ public struct Lexer {
           i += 1
           add(.quotedIdentifier(name), from: start)
         } else {
-          error(Message.unterminatedBackquote, from: start)
+          error(SyntaxMessage.unterminatedBackquote, from: start)
         }
       case "@": lexTime()
       case "(", "[":
@@ -124,7 +124,7 @@ public struct Lexer {
           i += 1
           add(.punct("!="), from: start)
         } else {
-          error(Message.unexpectedCharacter("!"), from: start, notes: ["write 'not' or '!='"])
+          error(SyntaxMessage.unexpectedCharacter("!"), from: start, notes: ["write 'not' or '!='"])
         }
       case "<":
         i += 1
@@ -157,7 +157,7 @@ public struct Lexer {
           add(.identifier(name), from: start)
         } else {
           i += 1
-          error(Message.unexpectedCharacter(String(c)), from: start)
+          error(SyntaxMessage.unexpectedCharacter(String(c)), from: start)
         }
       }
     }
@@ -222,7 +222,7 @@ public struct Lexer {
     var value = ""
     while true {
       guard let c = peek(), c != "\n" else {
-        error(Message.unterminatedString, from: start, notes: ["close the string with '\"'"])
+        error(SyntaxMessage.unterminatedString, from: start, notes: ["close the string with '\"'"])
         return
       }
       i += 1
@@ -248,7 +248,7 @@ public struct Lexer {
             }
             let valid = UInt32(digits, radix: 16).flatMap(Unicode.Scalar.init) != nil
             let example = digits.count == 4 && valid ? digits : "4E2D"
-            error(Message.badEscape("u\(digits)"), from: escStart, notes: ["write a code point in braces, as \\u{\(example)}"])
+            error(SyntaxMessage.badEscape("u\(digits)"), from: escStart, notes: ["write a code point in braces, as \\u{\(example)}"])
             continue
           }
           i += 1
@@ -260,10 +260,10 @@ public struct Lexer {
           if let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) {
             value.unicodeScalars.append(s)
           } else {
-            error(Message.badEscape("u{\(hex)}"), from: escStart, notes: ["write a code point as \\u{4E2D}"])
+            error(SyntaxMessage.badEscape("u{\(hex)}"), from: escStart, notes: ["write a code point as \\u{4E2D}"])
           }
         default:
-          error(Message.badEscape(String(e)), from: escStart, notes: ["escapes are \\\", \\\\, \\n, \\t and \\u{XXXX}"])
+          error(SyntaxMessage.badEscape(String(e)), from: escStart, notes: ["escapes are \\\", \\\\, \\n, \\t and \\u{XXXX}"])
         }
       } else {
         value.unicodeScalars.append(c)
@@ -281,7 +281,7 @@ public struct Lexer {
       i += 1
     }
     if parseTimeText(text) == nil {
-      error(Message.badTimeLiteral(text), from: start)
+      error(SyntaxMessage.badTimeLiteral(text), from: start)
       add(.time("1970-01-01"), from: start)
     } else {
       add(.time(text), from: start)
@@ -334,7 +334,7 @@ public struct Lexer {
       let calendarDays: [String: Double] = ["d": 1, "w": 7, "mo": 30.4375, "y": 365.25]
       if abs(amount * (fixed[unit] ?? 0)) > 3.2e17 || abs(amount * (calendarDays[unit] ?? 0)) > 3_660_000 {
         // Beyond 10,000 years, time arithmetic would overflow.
-        error(Message.durationOutOfRange, from: start)
+        error(SyntaxMessage.durationOutOfRange, from: start)
         add(.duration(DurationLiteral()), from: start)
       } else if let f = fixed[unit] {
         add(.duration(DurationLiteral(micros: Int64((amount * f).rounded()))), from: start)
@@ -348,10 +348,10 @@ public struct Lexer {
         }
         add(.duration(d), from: start)
       } else if ["d", "w", "mo", "y"].contains(unit) {
-        error(Message.calendarDurationWhole, from: start)
+        error(SyntaxMessage.calendarDurationWhole, from: start)
         add(.duration(DurationLiteral()), from: start)
       } else {
-        error(Message.badDurationUnit(unit), from: start)
+        error(SyntaxMessage.badDurationUnit(unit), from: start)
         add(.integer(0), from: start)
       }
       return
@@ -361,7 +361,7 @@ public struct Lexer {
     } else if let v = Double(text), v.isFinite {
       add(.number(v), from: start)
     } else {
-      error(Message.badNumber(text), from: start)
+      error(SyntaxMessage.badNumber(text), from: start)
       add(.integer(0), from: start)
     }
   }

@@ -66,7 +66,7 @@ public struct Parser {
       do {
         statements.append(try p.statement())
         if !p.at(.newline) && !p.at(.eof) {
-          p.fail(Message.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
+          p.fail(SyntaxMessage.expected("the end of the statement", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
         }
       } catch {
         if case .identifier(let keyword) = p.tokens[start].kind, ["dataset", "let", "metric"].contains(keyword) {
@@ -90,7 +90,7 @@ public struct Parser {
       try p.checkDepth(e)
       while p.at(.newline) { p.pos += 1 }
       if !p.at(.eof) {
-        p.fail(Message.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
+        p.fail(SyntaxMessage.expected("the end of the formula", found: p.describe(p.peek)), p.peek.range, notes: p.keywordHint(p.peek))
         return (nil, p.diagnostics)
       }
       return (p.diagnostics.isEmpty ? e : nil, p.diagnostics)
@@ -114,13 +114,13 @@ public struct Parser {
     return t
   }
 
-  mutating func fail(_ message: String, _ range: SourceRange, notes: [String] = []) {
+  mutating func fail(_ message: SyntaxMessage, _ range: SourceRange, notes: [String] = []) {
     // `target ~ 3`: the '~' is reported; what the parser then misses is not.
     if let first = linesWithLexErrors[source.location(of: range.start).0], first <= range.start { return }
     diagnostics.append(.error(message, source, range, notes: notes))
   }
 
-  mutating func failure(_ message: String, _ range: SourceRange, notes: [String] = []) -> Failure {
+  mutating func failure(_ message: SyntaxMessage, _ range: SourceRange, notes: [String] = []) -> Failure {
     fail(message, range, notes: notes)
     return Failure()
   }
@@ -155,18 +155,18 @@ public struct Parser {
     if t.kind == .identifier("where") { return ["a filter goes inside the aggregate's brackets, as in count(orders where paid)"] }
     guard case .identifier(let w) = t.kind, w.count > 1, !Parser.reserved.contains(w) else { return [] }
     // In this order, so that a tie goes to the clause (`ovr` is `over`, not `or`).
-    return nearest(w, in: ["over", "offset", "where", "by", "at", "and", "or", "is", "in"]).map { [Message.didYouMean($0)] } ?? []
+    return nearest(w, in: ["over", "offset", "where", "by", "at", "and", "or", "is", "in"]).map { [didYouMean($0)] } ?? []
   }
 
   mutating func expectPunct(_ p: String, _ what: String? = nil) throws -> Token {
     guard atPunct(p) else {
-      throw failure(Message.expected(what ?? "'\(p)'", found: describe(peek)), peek.range)
+      throw failure(SyntaxMessage.expected(what ?? "'\(p)'", found: describe(peek)), peek.range)
     }
     return advance()
   }
 
   mutating func expectWord(_ w: String) throws -> Token {
-    guard atWord(w) else { throw failure(Message.expected("'\(w)'", found: describe(peek)), peek.range) }
+    guard atWord(w) else { throw failure(SyntaxMessage.expected("'\(w)'", found: describe(peek)), peek.range) }
     return advance()
   }
 
@@ -178,13 +178,13 @@ public struct Parser {
     case .quotedIdentifier(let s):
       return (s, advance().range)
     default:
-      throw failure(Message.expected(what, found: describe(peek)), peek.range)
+      throw failure(SyntaxMessage.expected(what, found: describe(peek)), peek.range)
     }
   }
 
   mutating func stringLiteral(_ what: String) throws -> (String, SourceRange) {
     guard case .string(let s) = peek.kind else {
-      throw failure(Message.expected(what, found: describe(peek)), peek.range)
+      throw failure(SyntaxMessage.expected(what, found: describe(peek)), peek.range)
     }
     return (s, advance().range)
   }
@@ -192,7 +192,7 @@ public struct Parser {
   mutating func nest() throws {
     depth += 1
     if depth - 1 > Parser.maxNesting {
-      throw failure(Message.nestedTooDeep(Parser.maxNesting), peek.range)
+      throw failure(SyntaxMessage.nestedTooDeep(Parser.maxNesting), peek.range)
     }
   }
 
@@ -201,7 +201,7 @@ public struct Parser {
     var stack: [(Expr, Int)] = [(e, 1)]
     while let (x, d) = stack.popLast() {
       if d > Parser.maxTreeDepth {
-        throw failure(Message.chainTooDeep(Parser.maxTreeDepth), e.range)
+        throw failure(SyntaxMessage.chainTooDeep(Parser.maxTreeDepth), e.range)
       }
       switch x.kind {
       case .literal, .name, .member: break

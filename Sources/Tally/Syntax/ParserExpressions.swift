@@ -14,23 +14,25 @@ extension Parser {
       let kw = advance()
       switch w {
       case "over":
-        if window != nil { throw failure(Message.duplicateClause("over"), kw.range) }
+        if window != nil { throw failure(SyntaxMessage.duplicateClause("over"), kw.range) }
         if case .duration(let d) = peek.kind {
           window = (.trailing(d), kw.range.union(advance().range))
         } else if case .identifier(let p) = peek.kind, let period = Period(rawValue: p), period != .hour {
           window = (.period(period), kw.range.union(advance().range))
         } else {
-          throw failure(Message.windowNotDuration, peek.range, notes: spacedDurationHint())
+          throw failure(SyntaxMessage.windowNotDuration, peek.range, notes: spacedDurationHint())
         }
       case "offset":
-        guard case .duration(let d) = peek.kind else { throw failure(Message.offsetNotDuration, peek.range, notes: spacedDurationHint()) }
+        guard case .duration(let d) = peek.kind else {
+          throw failure(SyntaxMessage.offsetNotDuration, peek.range, notes: spacedDurationHint())
+        }
         offsets.append((d, kw.range.union(advance().range)))
       case "at":
-        if atTime != nil { throw failure(Message.duplicateClause("at"), kw.range) }
-        guard case .time(let t) = peek.kind else { throw failure(Message.atNotTime, peek.range) }
+        if atTime != nil { throw failure(SyntaxMessage.duplicateClause("at"), kw.range) }
+        guard case .time(let t) = peek.kind else { throw failure(SyntaxMessage.atNotTime, peek.range) }
         atTime = (t, kw.range.union(advance().range))
       default:
-        if keys != nil { throw failure(Message.duplicateClause("by"), kw.range) }
+        if keys != nil { throw failure(SyntaxMessage.duplicateClause("by"), kw.range) }
         var list: [GroupKey] = []
         var r = kw.range
         repeat {
@@ -47,7 +49,7 @@ extension Parser {
     if let (t, r) = atTime { e = Expr(.at(e, t), e.range.union(r)) }
     if let (k, r) = keys { e = Expr(.by(e, k), e.range.union(r)) }
     if window != nil || !offsets.isEmpty || atTime != nil || keys != nil, isBinaryOperator(peek) {
-      throw failure(Message.clauseEndsExpression, peek.range, notes: ["for example: (count(x) over 7d) - 1"])
+      throw failure(SyntaxMessage.clauseEndsExpression, peek.range, notes: ["for example: (count(x) over 7d) - 1"])
     }
     return e
   }
@@ -115,7 +117,7 @@ extension Parser {
       let r = try additive()
       let e = Expr(.binary(op, l, r), l.range.union(r.range))
       if case .punct(let q) = peek.kind, let op2 = BinaryOp(rawValue: q), op2.isComparison {
-        throw failure(Message.chainedComparison, peek.range)
+        throw failure(SyntaxMessage.chainedComparison, peek.range)
       }
       return e
     }
@@ -123,7 +125,7 @@ extension Parser {
       _ = advance()
       let negated = atWord("not")
       if negated { _ = advance() }
-      guard atWord("null") else { throw failure(Message.expected("'null' after 'is'", found: describe(peek)), peek.range) }
+      guard atWord("null") else { throw failure(SyntaxMessage.expected("'null' after 'is'", found: describe(peek)), peek.range) }
       let end = advance().range
       return Expr(.isNull(l, negated: negated), l.range.union(end))
     }
@@ -196,7 +198,7 @@ extension Parser {
     let e = try primary()
     if case .name(let base) = e.kind, atPunct("(") {
       if case .quotedIdentifier = start.kind {
-        throw failure(Message.expected("an operator", found: "'('"), peek.range)
+        throw failure(SyntaxMessage.expected("an operator", found: "'('"), peek.range)
       }
       let open = advance()
       var args: [Expr] = []
@@ -213,11 +215,13 @@ extension Parser {
         }
       }
       guard atPunct(")") else {
-        if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, open.range, notes: ["close the call to '\(base)' with ')'"]) }
-        if atWord("where") {
-          throw failure(Message.whereAfterFirstArgument, peek.range)
+        if at(.eof) || at(.newline) {
+          throw failure(SyntaxMessage.unclosedParen, open.range, notes: ["close the call to '\(base)' with ')'"])
         }
-        throw failure(Message.expected("')' to close the call to '\(base)'", found: describe(peek)), peek.range)
+        if atWord("where") {
+          throw failure(SyntaxMessage.whereAfterFirstArgument, peek.range)
+        }
+        throw failure(SyntaxMessage.expected("')' to close the call to '\(base)'", found: describe(peek)), peek.range)
       }
       let end = advance().range
       return Expr(.call(base, args, filter: filter), e.range.union(end))
@@ -282,23 +286,24 @@ extension Parser {
         // The statement ended inside the brackets (`(1 +`): the open bracket is the mistake.
         guard at(.newline) || at(.eof), diagnostics.count == before + 1 else { throw error }
         diagnostics.removeLast()
-        throw failure(Message.unclosedParen, t.range)
+        throw failure(SyntaxMessage.unclosedParen, t.range)
       }
       guard atPunct(")") else {
-        if at(.eof) || at(.newline) { throw failure(Message.unclosedParen, t.range) }
+        if at(.eof) || at(.newline) { throw failure(SyntaxMessage.unclosedParen, t.range) }
         let (line, column) = source.location(of: t.range.start)
         let far = source.location(of: peek.range.start).0 != line
         throw failure(
-          Message.expected("')'", found: describe(peek)), peek.range, notes: far ? ["the '(' at \(line):\(column) is not closed"] : [])
+          SyntaxMessage.expected("')'", found: describe(peek)), peek.range, notes: far ? ["the '(' at \(line):\(column) is not closed"] : []
+        )
       }
       let end = advance().range
       return Expr(e.kind, t.range.union(end))
     case .identifier(let s) where ["at", "by", "over", "offset", "in", "is"].contains(s):
       throw failure(
-        Message.expected("a value or a name", found: describe(t)), t.range,
+        SyntaxMessage.expected("a value or a name", found: describe(t)), t.range,
         notes: ["'\(s)' is a keyword; a column of that name is written `\(s)`"])
     default:
-      throw failure(Message.expected("a value or a name", found: describe(t)), t.range)
+      throw failure(SyntaxMessage.expected("a value or a name", found: describe(t)), t.range)
     }
   }
 }

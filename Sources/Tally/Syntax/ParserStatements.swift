@@ -83,7 +83,7 @@ extension Parser {
     }
     if filter != nil || time != nil {
       guard case .name(let base) = e.kind else {
-        throw failure(Message.letWhereNeedsDataset, e.range)
+        throw failure(SyntaxMessage.letWhereNeedsDataset, e.range)
       }
       return Statement(
         kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr,
@@ -112,11 +112,11 @@ extension Parser {
       let t = advance()
       switch w {
       case "format" where m.format != nil, "target" where m.target != nil, "warn" where m.warn != nil:
-        throw failure(Message.duplicateClause(w), t.range)
+        throw failure(SyntaxMessage.duplicateClause(w), t.range)
       case "format":
         let (f, fr) = try name("a format")
         guard let vf = ValueFormat(rawValue: f) else {
-          throw failure(Message.unknownFormat(f), fr, notes: suggestion(f, in: ["percent", "number", "integer", "duration"]))
+          throw failure(SyntaxMessage.unknownFormat(f), fr, notes: suggestion(f, in: ["percent", "number", "integer", "duration"]))
         }
         m.format = vf
         end = fr
@@ -126,7 +126,7 @@ extension Parser {
         if w == "target" { m.target = Bound(op: op, value: v) } else { m.warn = Bound(op: op, value: v) }
         end = v.range
       default:
-        throw failure(Message.unknownMetricClause(w), t.range, notes: suggestion(w, in: ["format", "target", "warn"]))
+        throw failure(SyntaxMessage.unknownMetricClause(w), t.range, notes: suggestion(w, in: ["format", "target", "warn"]))
       }
     }
     return Statement(kind: .metric(m), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
@@ -137,7 +137,7 @@ extension Parser {
       _ = advance()
       return op
     }
-    throw failure(Message.expected("a comparison ('<', '<=', '>', '>=', '=', '!=')", found: describe(peek)), peek.range)
+    throw failure(SyntaxMessage.expected("a comparison ('<', '<=', '>', '>=', '=', '!=')", found: describe(peek)), peek.range)
   }
 
   /// test -> 'test' STRING { 'with' NAME 'from' STRING | 'at' TIME | 'expect' expression ['within' additive] }
@@ -156,7 +156,7 @@ extension Parser {
         t.fixtures.append((d, p, dr))
         end = pr
       case "at":
-        guard case .time(let text) = peek.kind else { throw failure(Message.atNotTime, peek.range) }
+        guard case .time(let text) = peek.kind else { throw failure(SyntaxMessage.atNotTime, peek.range) }
         t.at = text
         end = advance().range
       case "expect":
@@ -176,7 +176,7 @@ extension Parser {
         end = x.range
       default:
         throw failure(
-          "unknown test clause '\(w)'; clauses are with, at and expect", clause.range, notes: suggestion(w, in: ["with", "at", "expect"]))
+          SyntaxMessage.unknownTestClause(w), clause.range, notes: suggestion(w, in: ["with", "at", "expect"]))
       }
     }
     return Statement(kind: .test(t), source: source, keywordRange: kw.range, nameRange: tr, range: kw.range.union(end))

@@ -30,9 +30,12 @@ public func nearest(_ name: String, in candidates: some Sequence<String>) -> Str
   return best?.0
 }
 
-/// `did you mean 'x'?` notes.
+/// The note that suggests a name: `did you mean 'intervened'?`.
+public func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
+
+/// `did you mean 'x'?` notes, for the nearest of the candidates.
 func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String] {
-  nearest(name, in: candidates.sorted()).map { [Message.didYouMean($0)] } ?? []
+  nearest(name, in: candidates.sorted()).map { [didYouMean($0)] } ?? []
 }
 
 /// A name as a formula writes it: backquoted unless it is a plain identifier (`` `order id` ``).

@@ -1,15 +1,14 @@
-import ArgumentParser
 import Foundation
 import Tally
 
 /// The `.kpi` files a list of paths names: files as given, directories searched for `*.kpi`.
-enum DefinitionFiles {
-  static func collect(_ paths: [String]) throws -> [String] {
+public enum DefinitionFiles {
+  public static func collect(_ paths: [String]) throws -> [String] {
     var files: [String] = []
     for p in paths.isEmpty ? ["."] : paths {
       var isDir: ObjCBool = false
       guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
-        throw TallyError(Diagnostic(.error, Message.noSuchFileOrDirectory(p), at: .file(p, line: nil, column: nil)))
+        throw TallyError(Diagnostic(.error, DriverMessage.noSuchFileOrDirectory(p), at: .file(p, line: nil, column: nil)))
       }
       if !isDir.boolValue {
         files.append(p)
@@ -28,7 +27,7 @@ enum DefinitionFiles {
       if found.isEmpty {
         throw TallyError(
           Diagnostic(
-            .error, Message.noDefinitionFiles(p), at: .file(p, line: nil, column: nil),
+            .error, DriverMessage.noDefinitionFiles(p), at: .file(p, line: nil, column: nil),
             notes: ["name the directory that holds the definitions, or the .kpi files themselves"]))
       }
       files += found.sorted()

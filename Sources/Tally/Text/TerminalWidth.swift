@@ -1,0 +1,15 @@
+import Foundation
+
+/// Terminal columns a string takes: a CJK character or an emoji counts two, a combining mark
+/// or a variation selector none.
+func terminalWidth(of s: String) -> Int {
+  s.unicodeScalars.reduce(0) { w, u in
+    let v = u.value
+    if u.properties.generalCategory == .nonspacingMark || v == 0x200D || (0xFE00...0xFE0F).contains(v) { return w }
+    let wide =
+      (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+      || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+      || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    return w + (wide ? 2 : 1)
+  }
+}
