@@ -65,7 +65,7 @@ struct SessionOptions: ParsableArguments {
     for f in files {
       guard let source = try? Session.readSource(f) else { continue }  // reported by defineFiles
       for st in Parser.parse(source).statements {
-        if case .dataset(let name, _, _) = st.kind { declared[name] = "\(source.name):\(st.line)" }
+        if case .dataset(let d) = st.kind { declared[d.name] = "\(source.name):\(st.line)" }
       }
     }
     var given = Set<String>()

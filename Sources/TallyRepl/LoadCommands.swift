@@ -153,8 +153,8 @@ extension ReplSession {
     for st in statements {
       if let n = st.definedName { definitions[n] = (st, directories[st.source.name] ?? nil) }
       switch st.kind {
-      case .dataset(let name, _, _):
-        out.print((replaced.contains(name) ? "replaced" : "loaded") + " dataset " + datasetSummary(name, elapsed: started))
+      case .dataset(let d):
+        out.print((replaced.contains(d.name) ? "replaced" : "loaded") + " dataset " + datasetSummary(d.name, elapsed: started))
         counts["dataset", default: 0] += 1
       case .metric: counts["metric", default: 0] += 1
       case .view: counts["view", default: 0] += 1

@@ -29,7 +29,7 @@ extension ReplSession {
     guard depth < 16 else { return nil }
     switch e.kind {
     case .by(_, let keys):
-      if keys.count == 1, case .grain(let p) = keys[0] { return p }
+      if keys.count == 1, case .grain(let p) = keys[0].key { return p }
       return nil
     case .over(let inner, _), .offset(let inner, _), .at(let inner, _): return timeGrain(of: inner, depth: depth + 1)
     case .name(let n):

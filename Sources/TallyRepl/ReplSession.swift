@@ -227,7 +227,8 @@ public final class ReplSession {
       if case .scalar(.bool(true)) = ev.value { return "assert passed" }
       let shown = Render.table(ev, zone: session.zone).trimmingCharacters(in: .newlines)
       throw ReplFailure(output: "assert failed: \(st.source.slice(e.range.start..<e.range.end)) is \(shown)")
-    case .dataset(let name, _, _):
+    case .dataset(let d):
+      let name = d.name
       let verb = amending ? "updated" : session.isDefined(name) ? "replaced" : "loaded"
       let started = DispatchTime.now()
       // All or nothing: a new file for a dataset that breaks what is defined on it is refused.

@@ -23,10 +23,10 @@ final class ParserGoldenTests: XCTestCase {
 
   static func dump(_ kind: StatementKind) -> String {
     switch kind {
-    case .dataset(let name, let path, let time):
-      return "dataset \(name) from \(path.debugDescription)" + (time.map { " time \($0)" } ?? "")
-    case .view(let name, let base, let filter, let time):
-      return "view \(name) = \(base)" + (filter.map { " where \($0.dump())" } ?? "") + (time.map { " time \($0)" } ?? "")
+    case .dataset(let d):
+      return "dataset \(d.name) from \(d.path.debugDescription)" + (d.time.map { " time \($0)" } ?? "")
+    case .view(let v):
+      return "view \(v.name) = \(v.base)" + (v.filter.map { " where \($0.dump())" } ?? "") + (v.time.map { " time \($0)" } ?? "")
     case .value(let name, let e):
       return "let \(name) = \(e.dump())"
     case .metric(let m):

@@ -23,10 +23,14 @@ public struct ViewDefinition: Sendable {
   public var name: String
   /// The dataset or view it narrows.
   public var base: String
+  /// Where the base's name is written (inside any backquotes).
+  public var baseRange: SourceRange
   /// The `where` predicate, checked per row of the base; nil for none.
   public var filter: Expr?
   /// The `time` column it reads instead of the base's, if given.
   public var time: String?
+  /// Where the time column's name is written.
+  public var timeRange: SourceRange?
   /// The source it was defined in; `filter`'s ranges index it.
   public var source: Source
   /// The range of the whole statement, for diagnostics.

@@ -119,16 +119,16 @@ extension Checker {
     }
     if let keys = ctx.grouping {
       for k in keys {
-        switch k {
+        switch k.key {
         case .column(let c):
           guard let t = schema.type(of: c) else {
             errorAtKey(
-              c, CheckMessage.byColumnMissing(c, in: rel.name), ctx, fallback: r,
+              k, CheckMessage.byColumnMissing(c, in: rel.name), ctx,
               notes: suggestion(c, in: schema.columns.map(\.name) + Period.allCases.map(\.rawValue)))
             return nil
           }
           if let (t0, d0) = groupKeyTypes[c], !(t0 == t || (t0.isNumeric && t.isNumeric) || t0 == .null || t == .null) {
-            errorAtKey(c, CheckMessage.byKeyTypes(c, t0.description, d0, t.description, rel.name), ctx, fallback: r)
+            errorAtKey(k, CheckMessage.byKeyTypes(c, t0.description, d0, t.description, rel.name), ctx)
             return nil
           }
           groupKeyTypes[c] = (t, rel.name)

@@ -59,7 +59,7 @@ extension Checker {
       // one that aggregates is reported here, where it is used, not inside its definition.
       inner.level = .metric
       inner.grouping = nil
-      inner.groupingSite = nil
+      inner.groupingSource = nil
       inner.windowed = false
     }
     let before = diagnostics.count

@@ -20,13 +20,7 @@ extension Checker {
       if catalog.views[v.base] == nil && catalog.datasets[v.base] == nil {
         let notes = suggestion(v.base, in: Array(catalog.datasets.keys) + Array(catalog.views.keys))
         // Under the base's name: `let paid = ordrs where ...`.
-        var at = v.range
-        let text = v.source.slice(v.range.start..<v.range.end)
-        if let eq = text.firstIndex(of: "="), let r = text.range(of: v.base, options: .literal, range: eq..<text.endIndex) {
-          at = SourceRange(
-            v.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound),
-            v.range.start + text.utf8.distance(from: text.startIndex, to: r.upperBound))
-        }
+        let at = v.baseRange
         if catalog.values[v.base] != nil {
           error(CheckMessage.notAView(v.base), inner, at)
         } else {
@@ -55,12 +49,12 @@ extension Checker {
     if let t = v.time {
       guard let ty = schema.type(of: t) else {
         error(
-          CheckMessage.unknownColumn(t, in: base.dataset, qualified: false), inner, v.range,
+          CheckMessage.unknownColumn(t, in: base.dataset, qualified: false), inner, v.timeRange ?? v.range,
           notes: suggestion(t, in: schema.columns.map(\.name)))
         return nil
       }
       guard ty == .time || ty == .null else {
-        error(CheckMessage.notTimeColumn(t, of: base.dataset, type: ty.description), inner, v.range)
+        error(CheckMessage.notTimeColumn(t, of: base.dataset, type: ty.description), inner, v.timeRange ?? v.range)
         return nil
       }
       base.timeColumn = t

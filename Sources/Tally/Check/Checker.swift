@@ -16,29 +16,21 @@ public struct Checker {
 
   struct Context {
     var level: Level = .metric
-    var grouping: [GroupKey]? = nil
+    var grouping: [ByKey]? = nil
     var windowed = false
     var inlining: [String] = []
     var source: Source
     var depth = 0
-    /// Where the `by` in force was written, to point at its keys.
-    var groupingSite: (Source, SourceRange)? = nil
+    /// The source the `by` in force was written in, which its keys' ranges index.
+    var groupingSource: Source? = nil
   }
 
   /// The type of each `by` key column seen so far in the `by` being checked, and its dataset.
   var groupKeyTypes: [String: (ValueType, String)] = [:]
 
-  /// An error at a `by` key as written (found in the `by` clause's text), else at `fallback`.
-  mutating func errorAtKey(_ key: String, _ message: CheckMessage, _ ctx: Context, fallback: SourceRange, notes: [String] = []) {
-    if let (src, range) = ctx.groupingSite {
-      let text = src.slice(range.start..<range.end)
-      if let by = text.range(of: " by ", options: .backwards), let k = text.range(of: key, range: by.upperBound..<text.endIndex) {
-        let start = range.start + text.utf8.distance(from: text.startIndex, to: k.lowerBound)
-        diagnostics.append(.error(message, src, SourceRange(start, start + key.utf8.count), notes: notes))
-        return
-      }
-    }
-    error(message, ctx, fallback, notes: notes)
+  /// An error at a `by` key, where it is written.
+  mutating func errorAtKey(_ key: ByKey, _ message: CheckMessage, _ ctx: Context, notes: [String] = []) {
+    diagnostics.append(.error(message, ctx.groupingSource ?? ctx.source, key.range, notes: notes))
   }
 
   var tooDeep = false
@@ -183,10 +175,10 @@ public struct Checker {
       }
       var inner = ctx
       inner.grouping = keys
-      inner.groupingSite = (ctx.source, e.range)
+      inner.groupingSource = ctx.source
       groupKeyTypes = [:]
       guard let n = check(x, inner) else { return nil }
-      return Node(.by(n, keys), n.type, e.range)
+      return Node(.by(n, keys.map(\.key)), n.type, e.range)
     }
   }
 

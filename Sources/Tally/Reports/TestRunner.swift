@@ -49,7 +49,7 @@ public enum TestRunner {
       // A fixture is checked where the test names it: the dataset it replaces, its file.
       var problems: [Diagnostic] = []
       let declared = sources.flatMap { Parser.parse($0.source).statements }.compactMap { s -> String? in
-        if case .dataset(let name, _, _) = s.kind { return name }
+        if case .dataset(let d) = s.kind { return d.name }
         return nil
       }
       for f in t.fixtures {

@@ -235,8 +235,8 @@ public final class Session {
       }
     }
     let jsonLines = statements.contains { st, _ in
-      if case .dataset(_, let path, _) = st.kind {
-        return [".jsonl", ".ndjson", ".json"].contains { path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) }
+      if case .dataset(let d) = st.kind {
+        return [".jsonl", ".ndjson", ".json"].contains { d.path.lowercased().replacingOccurrences(of: ".gz", with: "").hasSuffix($0) }
       }
       return false
     }
@@ -400,7 +400,8 @@ public final class Session {
       throw TallyError(duplicate(name, at: site, first: first))
     }
     switch st.kind {
-    case .dataset(let name, let path, let declaredTime):
+    case .dataset(let decl):
+      let (name, path, declaredTime) = (decl.name, decl.path, decl.time)
       let time = timeColumnOverrides[name] ?? declaredTime
       let full = datasetOverrides[name] ?? resolvePath(path, baseDirectory)
       if let root, !Self.isInside(full, root: root) {  // also a test's fixture in place of the declared file
@@ -416,16 +417,9 @@ public final class Session {
       {
         throw TallyError(.error(DataMessage.unreadable(path, why: "it is not a regular file"), st.source, st.range))
       }
-      // A wrong time column is reported at its name, the last word of the statement.
+      // A wrong time column is reported at its name.
       var timeSite: DefinitionSite?
-      if let time = declaredTime, timeColumnOverrides[name] == nil {
-        let text = st.source.slice(st.range.start..<st.range.end)
-        if let r = text.range(of: time, options: [.backwards, .literal]) {
-          let start = st.range.start + text.utf8.distance(from: text.startIndex, to: r.lowerBound)
-          let end = st.range.start + text.utf8.distance(from: text.startIndex, to: r.upperBound)
-          timeSite = DefinitionSite(source: st.source, range: SourceRange(start, end))
-        }
-      }
+      if let range = decl.timeRange, timeColumnOverrides[name] == nil { timeSite = DefinitionSite(source: st.source, range: range) }
       do {
         try load(name: name, path: full, timeColumn: time, site: site, timeSite: timeSite)
       } catch var e as TallyError {
@@ -438,14 +432,18 @@ public final class Session {
         }
         throw e
       }
-    case .view(let name, let base, let filter, let time):
+    case .view(let v):
+      let name = v.name
       removeName(name)
-      catalog.views[name] = ViewDefinition(name: name, base: base, filter: filter, time: time, source: st.source, range: st.range)
+      catalog.views[name] = ViewDefinition(
+        name: name, base: v.base, baseRange: v.baseRange, filter: v.filter, time: v.time, timeRange: v.timeRange, source: st.source,
+        range: st.range)
       sites[name] = site
     case .value(let name, let e):
       removeName(name)
       if case .name(let base) = e.kind, catalog.datasets[base] != nil || catalog.views[base] != nil {
-        catalog.views[name] = ViewDefinition(name: name, base: base, filter: nil, time: nil, source: st.source, range: st.range)
+        catalog.views[name] = ViewDefinition(
+          name: name, base: base, baseRange: e.range, filter: nil, time: nil, source: st.source, range: st.range)
       } else {
         catalog.values[name] = ValueDefinition(name: name, expr: e, source: st.source, metric: nil)
       }
@@ -481,8 +479,8 @@ public final class Session {
       var checker = Checker(catalog: catalog, zone: zone)
       checker.definingName = st.definedName
       switch st.kind {
-      case .view(let name, _, _, _):
-        _ = checker.checkView(name, source: st.source)
+      case .view(let v):
+        _ = checker.checkView(v.name, source: st.source)
       case .value(_, let e):
         if case .name(let n) = e.kind, catalog.views[n] != nil || catalog.datasets[n] != nil { break }
         _ = checker.check(e, st.source)

@@ -170,6 +170,11 @@ public struct Parser {
     return advance()
   }
 
+  /// The range of a name without its backquotes, if it has them.
+  func unquoted(_ r: SourceRange) -> SourceRange {
+    source.slice(r.start..<min(r.end, r.start + 1)) == "`" && r.end - r.start >= 2 ? SourceRange(r.start + 1, r.end - 1) : r
+  }
+
   /// name -> IDENT | `QUOTED`
   mutating func name(_ what: String = "a name") throws -> (String, SourceRange) {
     switch peek.kind {

@@ -9,7 +9,7 @@ extension Parser {
     var window: (Window, SourceRange)?
     var offsets: [(DurationLiteral, SourceRange)] = []
     var atTime: (String, SourceRange)?
-    var keys: ([GroupKey], SourceRange)?
+    var keys: ([ByKey], SourceRange)?
     while case .identifier(let w) = peek.kind, ["over", "offset", "at", "by"].contains(w) {
       let kw = advance()
       switch w {
@@ -33,7 +33,7 @@ extension Parser {
         atTime = (t, kw.range.union(advance().range))
       default:
         if keys != nil { throw failure(SyntaxMessage.duplicateClause("by"), kw.range) }
-        var list: [GroupKey] = []
+        var list: [ByKey] = []
         var r = kw.range
         repeat {
           if !list.isEmpty { _ = advance() }
@@ -61,18 +61,23 @@ extension Parser {
   }
 
   /// key -> NAME | DATASET '.' NAME | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year'
-  mutating func groupKey() throws -> (GroupKey, SourceRange) {
+  /// Returns the key, with the range of its column's name (inside any backquotes), and the
+  /// range of all of it.
+  mutating func groupKey() throws -> (ByKey, SourceRange) {
     if case .identifier(let w) = peek.kind, let p = Period(rawValue: w) {
-      return (.grain(p), advance().range)
+      let r = advance().range
+      return (ByKey(.grain(p), r), r)
     }
     var (n, r) = try name("a column to group by")
+    var nameRange = r
     if atPunct(".") {
       _ = advance()
       let (c, cr) = try name("a column name")
       n = c
+      nameRange = cr
       r = r.union(cr)
     }
-    return (.column(n), r)
+    return (ByKey(.column(n), unquoted(nameRange)), r)
   }
 
   /// or -> and { 'or' and }

@@ -5,7 +5,7 @@ extension Parser {
   mutating func statement() throws -> Statement {
     let st = try statementBody()
     switch st.kind {
-    case .view(_, _, let f?, _): try checkDepth(f)
+    case .view(let v): if let f = v.filter { try checkDepth(f) }
     case .value(_, let e), .assert(let e), .expr(let e): try checkDepth(e)
     case .metric(let m): try checkDepth(m.expr)
     case .test(let t): for x in t.expectations { try checkDepth(x.actual) }
@@ -48,16 +48,16 @@ extension Parser {
     let (n, nr) = try name("a dataset name")
     _ = try expectWord("from")
     let (path, pr) = try stringLiteral("a file path in quotes")
-    var time: String?
+    var decl = DatasetDecl(name: n, path: path)
     var end = pr
     if atWord("time") {
       _ = advance()
       let (t, tr) = try name("a time column")
-      time = t
+      decl.time = t
+      decl.timeRange = unquoted(tr)
       end = tr
     }
-    return Statement(
-      kind: .dataset(name: n, path: path, time: time), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+    return Statement(kind: .dataset(decl), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
   }
 
   /// let -> 'let' NAME '=' expression ['where' expression] ['time' NAME]
@@ -66,28 +66,28 @@ extension Parser {
     let (n, nr) = try name()
     _ = try expectPunct("=")
     let e = try expression()
-    var filter: Expr?
-    var time: String?
+    // The base's name, inside any backquotes.
+    var view = ViewDecl(name: n, base: "", baseRange: unquoted(e.range))
     var end = e.range
     if atWord("where") {
       _ = advance()
       let f = try expression()
-      filter = f
+      view.filter = f
       end = f.range
     }
     if atWord("time") {
       _ = advance()
       let (t, tr) = try name("a time column")
-      time = t
+      view.time = t
+      view.timeRange = unquoted(tr)
       end = tr
     }
-    if filter != nil || time != nil {
+    if view.filter != nil || view.time != nil {
       guard case .name(let base) = e.kind else {
         throw failure(SyntaxMessage.letWhereNeedsDataset, e.range)
       }
-      return Statement(
-        kind: .view(name: n, base: base, filter: filter, time: time), source: source, keywordRange: kw.range, nameRange: nr,
-        range: kw.range.union(end))
+      view.base = base
+      return Statement(kind: .view(view), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
     }
     return Statement(kind: .value(name: n, e), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
   }

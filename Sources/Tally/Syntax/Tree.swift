@@ -69,7 +69,20 @@ public indirect enum ExprKind: Sendable {
   case over(Expr, Window)
   case offset(Expr, DurationLiteral)
   case at(Expr, String)
-  case by(Expr, [GroupKey])
+  case by(Expr, [ByKey])
+}
+
+/// A `by` key as written, with the range of its column's name (or of its grain).
+public struct ByKey: Sendable {
+  /// The key.
+  public var key: GroupKey
+  /// Where its name stands: `category` in `by orders.category`.
+  public var range: SourceRange
+  /// A key written at `range`.
+  public init(_ key: GroupKey, _ range: SourceRange) {
+    self.key = key
+    self.range = range
+  }
 }
 
 /// An expression node.
@@ -83,6 +96,34 @@ public struct Expr: Sendable {
     self.kind = kind
     self.range = range
   }
+}
+
+/// A `dataset NAME from "PATH" [time COL]` statement.
+public struct DatasetDecl: Sendable {
+  /// The dataset's name.
+  public var name: String
+  /// The file, as written (relative to the file that says it).
+  public var path: String
+  /// The `time` column, if named.
+  public var time: String?
+  /// Where the time column's name stands.
+  public var timeRange: SourceRange?
+}
+
+/// A `let NAME = BASE [where PRED] [time COL]` statement: a view of a dataset or another view.
+public struct ViewDecl: Sendable {
+  /// The view's name.
+  public var name: String
+  /// The dataset or view it narrows.
+  public var base: String
+  /// Where the base's name stands.
+  public var baseRange: SourceRange
+  /// Its `where` predicate, if any.
+  public var filter: Expr?
+  /// Its own `time` column, if named.
+  public var time: String?
+  /// Where the time column's name stands.
+  public var timeRange: SourceRange?
 }
 
 /// How a metric's value is shown.
@@ -140,8 +181,8 @@ public struct TestDecl: Sendable {
 
 /// What a statement says.
 public enum StatementKind: Sendable {
-  case dataset(name: String, path: String, time: String?)
-  case view(name: String, base: String, filter: Expr?, time: String?)
+  case dataset(DatasetDecl)
+  case view(ViewDecl)
   case value(name: String, Expr)
   case metric(MetricDecl)
   case assert(Expr)
@@ -165,7 +206,9 @@ public struct Statement: Sendable {
   /// The name the statement defines, if any.
   public var definedName: String? {
     switch kind {
-    case .dataset(let n, _, _), .view(let n, _, _, _), .value(let n, _): return n
+    case .dataset(let d): return d.name
+    case .view(let v): return v.name
+    case .value(let n, _): return n
     case .metric(let m): return m.name
     default: return nil
     }

@@ -32,7 +32,7 @@ extension Expr {
       }
     case .offset(let e, let d): return "(offset \(d) \(e.dump()))\(r)"
     case .at(let e, let t): return "(at @\(t) \(e.dump()))\(r)"
-    case .by(let e, let keys): return "(by [\(keys.map(\.name).joined(separator: " "))] \(e.dump()))\(r)"
+    case .by(let e, let keys): return "(by [\(keys.map(\.key.name).joined(separator: " "))] \(e.dump()))\(r)"
     }
   }
 }
