@@ -166,7 +166,7 @@ extension Checker {
     var param: Double?
     if f == .percentile {
       guard let q = check(args[1], Context(source: ctx.source)), q.isConstant,
-        case .scalar(let v)? = try? Executor(datasets: [:], zone: zone).evaluate(q, asOf: 0), let d = v.double
+        case .scalar(let v)? = try? Constant.value(of: q, zone: zone), let d = v.double
       else {
         error(CheckMessage.percentileNotConstant, ctx, args[1].range)
         return nil

@@ -2,92 +2,38 @@ import Foundation
 
 /// Builds one typed column from field bytes, once its type is known.
 struct ColumnBuilder {
-  let type: ValueType
   let zone: Zone
-  var ints: [Int64] = []
-  var numbers: [Double] = []
-  var bools: [Bool] = []
-  var codes: [Int32] = []
-  var strings = ByteDictionary()
-  var dictionary: [String] { strings.strings }
-  var valid: [Bool] = []
-  var anyNull = false
+  var values: VectorBuilder
+  var type: ValueType { values.type }
 
   init(type: ValueType, zone: Zone, capacity: Int) {
-    self.type = type
     self.zone = zone
-    valid.reserveCapacity(capacity)
-    switch type {
-    case .int, .time, .duration: ints.reserveCapacity(capacity)
-    case .number: numbers.reserveCapacity(capacity)
-    case .string: codes.reserveCapacity(capacity)
-    default: break
-    }
+    values = VectorBuilder(type: type, capacity: capacity)
   }
 
-  mutating func appendNull() {
-    anyNull = true
-    valid.append(false)
-    switch type {
-    case .int, .time, .duration: ints.append(0)
-    case .number: numbers.append(0)
-    case .bool: bools.append(false)
-    case .string, .null: codes.append(0)
-    }
-  }
+  mutating func appendNull() { values.appendNull() }
 
   /// Appends a field's value. In a typed column a field that does not parse is one of only
   /// spaces (inference saw every other), and is null.
   mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
-    if s == e { return appendNull() }
+    if s == e { return values.appendNull() }
     switch type {
     case .int:
-      guard let v = parseInt(p, s, e) else { return appendNull() }
-      ints.append(v)
+      guard let v = parseInt(p, s, e) else { return values.appendNull() }
+      values.ints.append(v)
     case .number:
-      guard let v = parseDouble(p, s, e) else { return appendNull() }
-      numbers.append(v)
+      guard let v = parseDouble(p, s, e) else { return values.appendNull() }
+      values.numbers.append(v)
     case .bool:
-      guard let v = parseBool(p, s, e) else { return appendNull() }
-      bools.append(v)
+      guard let v = parseBool(p, s, e) else { return values.appendNull() }
+      values.bools.append(v)
     case .time:
-      guard let v = trimmedTime(p, s, e) else { return appendNull() }
-      ints.append(zone.instant(v))
-    case .string, .null, .duration: codes.append(strings.code(p, s, e))
+      guard let v = trimmedTime(p, s, e) else { return values.appendNull() }
+      values.ints.append(zone.instant(v))
+    case .string, .null, .duration: values.codes.append(values.strings.code(p, s, e))
     }
-    valid.append(true)
+    values.valid.append(true)
   }
 
-  mutating func appendString(_ str: String) {
-    var s = str
-    s.withUTF8 { codes.append(strings.code($0, 0, $0.count)) }
-  }
-
-  /// Appends a boxed value (row-by-row evaluation, constants).
-  mutating func append(_ v: Value) {
-    if v.isNull { return appendNull() }
-    valid.append(true)
-    switch (type, v) {
-    case (.int, .int(let x)), (.time, .time(let x)), (.duration, .duration(let x)): ints.append(x)
-    case (.int, _), (.time, _), (.duration, _): ints.append(v.double.flatMap { Int64(exactly: $0.rounded()) } ?? 0)
-    case (.number, _): numbers.append(v.double ?? 0)
-    case (.bool, .bool(let b)): bools.append(b)
-    case (.bool, _): bools.append(false)
-    case (.string, .string(let s)), (.null, .string(let s)): appendString(s)
-    case (.string, _), (.null, _): appendString(v.description)
-    }
-  }
-
-  func finish() -> Vector {
-    let data: ColumnData
-    switch type {
-    case .int: data = .int(ints)
-    case .number: data = .number(numbers)
-    case .bool: data = .bool(Bitmap(bools))
-    case .time: data = .time(ints)
-    case .duration: data = .duration(ints)
-    case .string, .null: data = .string(codes: codes, dictionary: dictionary)
-    }
-    return Vector(type: type == .null ? .string : type, data: data, valid: anyNull ? Bitmap(valid) : nil)
-  }
+  func finish() -> Vector { values.finish() }
 }

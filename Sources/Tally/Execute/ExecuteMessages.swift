@@ -5,6 +5,8 @@ public enum ExecuteMessage: DiagnosticMessage {
   case integerOverflow(String)
   /// A node that no row loop computes (the checker lets none through).
   case notPerRow(String)
+  /// A formula evaluated as a constant that reads data (the checker lets none through).
+  case notConstant(String)
 
   public static let stage = "execute"
 
@@ -12,6 +14,7 @@ public enum ExecuteMessage: DiagnosticMessage {
     switch self {
     case .integerOverflow(let op): return "integer overflow in '\(op)'"
     case .notPerRow(let key): return "'\(key)' cannot be computed per row"
+    case .notConstant(let key): return "'\(key)' is not a constant"
     }
   }
 }

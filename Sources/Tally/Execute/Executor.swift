@@ -51,39 +51,18 @@ public final class Executor {
       }
       aggregateCache[key] = v
       return v
-    case .negate(let x): return try map(eval(x, ctx)) { try Ops.negate($0) }
-    case .not(let x): return try map(eval(x, ctx)) { Ops.not($0) }
-    case .isNull(let x, let neg): return try map(eval(x, ctx)) { .bool($0.isNull != neg) }
+    case .negate(let x): return try eval(x, ctx).map { try Ops.negate($0) }
+    case .not(let x): return try eval(x, ctx).map { Ops.not($0) }
+    case .isNull(let x, let neg): return try eval(x, ctx).map { .bool($0.isNull != neg) }
     case .binary(let op, let a, let b):
-      let l = try eval(a, ctx)
-      let r = try eval(b, ctx)
-      if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
-        return try map(l) { v in
-          guard case .time(let t) = v else { return .null }
-          return Time.value(op == .add ? self.zone.add(d, to: t) : self.zone.subtract(d, from: t))
-        }
-      }
-      if op == .add, case .interval(let d) = a.kind, b.type == .time {
-        return try map(r) { v in
-          guard case .time(let t) = v else { return .null }
-          return Time.value(self.zone.add(d, to: t))
-        }
-      }
-      return try combine([l, r]) { try Ops.binary(op, $0[0], $0[1]) }
+      let apply = Ops.binary(op, a, b, zone: zone)
+      return try MetricValue.combine([eval(a, ctx), eval(b, ctx)]) { try apply($0[0], $0[1]) }
     case .inList(let x, let items, let neg):
       let vals = try [eval(x, ctx)] + items.map { try eval($0, ctx) }
-      return try combine(vals) { v in
-        var sawNull = v[0].isNull
-        for item in v.dropFirst() {
-          let r = try Ops.binary(.eq, v[0], item)
-          if case .bool(true) = r { return .bool(!neg) }
-          if r.isNull { sawNull = true }
-        }
-        return sawNull ? .null : .bool(neg)
-      }
+      return try MetricValue.combine(vals) { try Ops.inList($0[0], $0.dropFirst(), negated: neg) }
     case .call(let f, let args):
       let vals = try args.map { try eval($0, ctx) }
-      return try combine(vals) { Ops.call(f, $0, zone: self.zone) }
+      return try MetricValue.combine(vals) { Ops.call(f, $0, zone: self.zone) }
     case .over(let x, let w):
       var c = ctx
       c.window = w
@@ -104,30 +83,4 @@ public final class Executor {
       return r
     }
   }
-
-  func map(_ v: MetricValue, _ f: (Value) throws -> Value) throws -> MetricValue {
-    try combine([v]) { try f($0[0]) }
-  }
-
-  /// Applies `f` to scalars, or per group with an outer join on the keys.
-  func combine(_ vs: [MetricValue], _ f: ([Value]) throws -> Value) throws -> MetricValue {
-    var groups: [GroupedValue] = []
-    for v in vs { if case .grouped(let g) = v { groups.append(g) } }
-    if groups.isEmpty {
-      return .scalar(try f(vs.map { if case .scalar(let s) = $0 { return s } else { return .null } }))
-    }
-    var keys = Set<[Value]>()
-    for g in groups { keys.formUnion(g.values.keys) }
-    func at(_ v: MetricValue, _ k: [Value]?) -> Value {
-      switch v {
-      case .scalar(let s): return s
-      case .grouped(let g): return k.flatMap { g.values[$0] } ?? g.fallback
-      }
-    }
-    var out: [[Value]: Value] = [:]
-    for k in keys { out[k] = try f(vs.map { at($0, k) }) }
-    let fallback = try f(vs.map { at($0, nil) })
-    return .grouped(GroupedValue(keyNames: groups[0].keyNames, values: out, fallback: fallback))
-  }
-
 }

@@ -4,6 +4,32 @@ import Foundation
 public enum MetricValue: Sendable {
   case scalar(Value)
   case grouped(GroupedValue)
+
+  /// `f` applied to the value, or to each group's value and the fallback.
+  func map(_ f: (Value) throws -> Value) throws -> MetricValue {
+    try Self.combine([self]) { try f($0[0]) }
+  }
+
+  /// Applies `f` to scalars, or per group with an outer join on the keys.
+  static func combine(_ vs: [MetricValue], _ f: ([Value]) throws -> Value) throws -> MetricValue {
+    var groups: [GroupedValue] = []
+    for v in vs { if case .grouped(let g) = v { groups.append(g) } }
+    if groups.isEmpty {
+      return .scalar(try f(vs.map { if case .scalar(let s) = $0 { return s } else { return .null } }))
+    }
+    var keys = Set<[Value]>()
+    for g in groups { keys.formUnion(g.values.keys) }
+    func at(_ v: MetricValue, _ k: [Value]?) -> Value {
+      switch v {
+      case .scalar(let s): return s
+      case .grouped(let g): return k.flatMap { g.values[$0] } ?? g.fallback
+      }
+    }
+    var out: [[Value]: Value] = [:]
+    for k in keys { out[k] = try f(vs.map { at($0, k) }) }
+    let fallback = try f(vs.map { at($0, nil) })
+    return .grouped(GroupedValue(keyNames: groups[0].keyNames, values: out, fallback: fallback))
+  }
 }
 
 /// Values by group key, with the value of a group that has no rows (`count` 0, others null).

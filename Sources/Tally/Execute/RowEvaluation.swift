@@ -3,7 +3,7 @@ import Foundation
 extension Vector {
   /// A one-row vector holding a constant, broadcast by the vector operators.
   static func constant(_ v: Value, _ type: ValueType) -> Vector {
-    var b = ColumnBuilder(type: type == .null ? v.naturalType : type, zone: .utc, capacity: 1)
+    var b = VectorBuilder(type: type == .null ? v.naturalType : type, capacity: 1)
     b.append(v)
     return b.finish()
   }
@@ -13,8 +13,7 @@ extension Executor {
   /// A row formula over every row of a dataset. Constants come back as one-row vectors.
   func row(_ n: Node, _ ds: Dataset) throws -> Vector {
     if n.isConstant {
-      let v = try eval(n, Context(asOf: 0))
-      guard case .scalar(let s) = v else { return Vector.constant(.null, n.type) }
+      guard case .scalar(let s) = try Constant.value(of: n, zone: zone) else { return Vector.constant(.null, n.type) }
       return Vector.constant(s, n.type)
     }
     let key = "\(ds.name)|\(n.key)"
@@ -76,7 +75,7 @@ extension Executor {
   /// Row by row through the scalar operators, for the less common functions.
   func boxed(_ n: Node, _ ds: Dataset) throws -> Vector {
     let count = ds.rowCount
-    var builder = ColumnBuilder(type: n.type, zone: zone, capacity: count)
+    var builder = VectorBuilder(type: n.type, capacity: count)
     switch n.kind {
     case .negate(let x):
       let v = try row(x, ds)

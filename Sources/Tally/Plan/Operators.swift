@@ -3,6 +3,37 @@ import Foundation
 /// The meaning of every operator and function on single values. The executor's vector
 /// loops must agree with these; metric-level arithmetic uses them directly.
 enum Ops {
+  /// `op` on the values of nodes `a` and `b`: a calendar duration literal (`1mo`, `28d`)
+  /// after `time +`/`time -` or before `+ time` moves the time on the session calendar;
+  /// anything else is `binary(op, l, r)`.
+  static func binary(_ op: BinaryOp, _ a: Node, _ b: Node, zone: Zone) -> (Value, Value) throws -> Value {
+    if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
+      return { l, _ in
+        guard case .time(let t) = l else { return .null }
+        return Time.value(op == .add ? zone.add(d, to: t) : zone.subtract(d, from: t))
+      }
+    }
+    if op == .add, case .interval(let d) = a.kind, b.type == .time {
+      return { _, r in
+        guard case .time(let t) = r else { return .null }
+        return Time.value(zone.add(d, to: t))
+      }
+    }
+    return { l, r in try binary(op, l, r) }
+  }
+
+  /// `x in (items)`: true when an item equals x, else null when x or a compared item is
+  /// null, else false; `negated` for `not in`.
+  static func inList(_ x: Value, _ items: some Sequence<Value>, negated: Bool) throws -> Value {
+    var sawNull = x.isNull
+    for item in items {
+      let r = try binary(.eq, x, item)
+      if case .bool(true) = r { return .bool(!negated) }
+      if r.isNull { sawNull = true }
+    }
+    return sawNull ? .null : .bool(negated)
+  }
+
   /// Three-valued `and`/`or`, null-propagating arithmetic and comparisons.
   static func binary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
     switch op {

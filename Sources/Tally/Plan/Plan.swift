@@ -93,3 +93,16 @@ public struct Aggregate: Sendable {
   /// The percentile fraction.
   public var parameter: Double?
 }
+
+/// A checked formula bound to the instant it is evaluated as of: what an `Engine` runs.
+public struct Plan: Sendable {
+  /// The checked formula.
+  public var root: Node
+  /// The as-of instant, the exclusive end of time (microseconds since the epoch).
+  public var asOf: Int64
+  /// A plan of `root` as of `asOf`.
+  public init(root: Node, asOf: Int64) {
+    self.root = root
+    self.asOf = asOf
+  }
+}

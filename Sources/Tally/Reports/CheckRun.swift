@@ -19,49 +19,53 @@ extension Session {
     }
   }
 
-  /// A metric's `target` and `warn` bounds, evaluated (they are constants).
-  public func bounds(of m: MetricDecl, in source: Source) throws -> (target: BoundValue?, warn: BoundValue?) {
-    let target = try m.target.map { BoundValue(op: $0.op, value: try constant($0.value, in: source)) }
-    let warn = try m.warn.map { BoundValue(op: $0.op, value: try constant($0.value, in: source)) }
-    return (target, warn)
-  }
-
   /// Seconds elapsed on the monotonic clock.
   private static func seconds(since start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }
 
-  /// Evaluates every metric and assert defined so far, in definition order.
+  /// Evaluates every metric and assert defined so far, in definition order, as of one
+  /// as-of, reusing the plans and bounds of the check stage.
   public func runChecks() throws -> CheckReport {
+    let asOf = resolvedAsOf
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }
       let started = ContinuousClock.now
-      let e = try evaluate(m.expr, in: st.source)
-      let (target, warn) = try bounds(of: m, in: st.source)
-      let status = Session.status(e.value, target: target, warn: warn)
+      let checked = try state.checkedMetrics[m.name] ?? checkedMetric(m, st.source)
+      let value = try execute(checked.plan, asOf: asOf, source: st.source, range: m.expr.range)
+      let status = Session.status(value, target: checked.target, warn: checked.warn)
       metricResults.append(
         MetricResult(
           name: m.name, file: st.source.name, line: st.line, formula: st.source.slice(m.expr.range.start..<m.expr.range.end),
-          description: m.description, format: m.format, value: e.value, status: status, target: target, warn: warn,
+          description: m.description, format: m.format, value: value, status: status, target: checked.target, warn: checked.warn,
           seconds: Self.seconds(since: started)))
     }
     var assertResults: [AssertResult] = []
     for st in asserts {
       guard case .assert(let x) = st.kind else { continue }
       let started = ContinuousClock.now
-      let e = try evaluate(x, in: st.source)
+      let plan = try state.checkedAsserts[.init(st)] ?? check(x, in: st.source)
+      let value = try execute(plan, asOf: asOf, source: st.source, range: x.range)
       let passed: Bool
-      switch e.value {
+      switch value {
       case .scalar(let v): passed = v == .bool(true)
       case .grouped(let g): passed = g.values.values.allSatisfy { $0 == .bool(true) }
       }
       assertResults.append(
         AssertResult(
-          file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: e.value, passed: passed,
+          file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: value, passed: passed,
           seconds: Self.seconds(since: started)))
     }
-    return CheckReport(asOf: resolvedAsOf, metrics: metricResults, asserts: assertResults, files: sourceOrder)
+    return CheckReport(asOf: asOf, metrics: metricResults, asserts: assertResults, files: sourceOrder)
+  }
+
+  /// A metric checked now: for one whose plan the check stage did not keep (a REPL session
+  /// that changed a name since).
+  private func checkedMetric(_ m: MetricDecl, _ source: Source) throws -> CheckedMetric {
+    let plan = try check(m.expr, in: source)
+    let (target, warn) = try bounds(of: m, in: source)
+    return CheckedMetric(plan: plan, target: target, warn: warn)
   }
 }

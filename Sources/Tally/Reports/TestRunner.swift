@@ -43,7 +43,7 @@ public enum TestRunner {
     let session = Session(zone: zone)
     session.cache = cache
     session.root = root
-    for f in t.fixtures { session.datasetOverrides[f.dataset] = session.resolvePath(f.path, base) }
+    for f in t.fixtures { session.datasetOverrides[f.dataset] = PathSafety.resolve(f.path, relativeTo: base) }
     session.asOf = t.at.flatMap(Instant.init) ?? asOf
     do {
       // A fixture is checked where the test names it: the dataset it replaces, its file.
@@ -56,7 +56,7 @@ public enum TestRunner {
         if !declared.contains(f.dataset) {
           problems.append(
             .error(SessionMessage.fixtureForNoDataset(f.dataset), st.source, f.range, notes: suggestion(f.dataset, in: declared)))
-        } else if let root, let path = session.datasetOverrides[f.dataset], !Session.isInside(path, root: root) {
+        } else if let root, let path = session.datasetOverrides[f.dataset], !PathSafety.isInside(path, root: root) {
           problems.append(
             .error(
               SessionMessage.outsideRoot(f.path, root: root), st.source, f.range,
@@ -93,10 +93,10 @@ public enum TestRunner {
           if a != .bool(true) { result.failures.append("expect \(formula): expected true, got \(show(a))\(definition)") }
           continue
         }
-        let e = try session.constant(expectedExpr, in: st.source)
+        let e = try session.scalarValue(expectedExpr, in: st.source)
         let text = st.source.slice(expectedExpr.range.start..<expectedExpr.range.end)
         if let tolExpr = x.tolerance {
-          let tol = try session.constant(tolExpr, in: st.source)
+          let tol = try session.scalarValue(tolExpr, in: st.source)
           if !within(a, e, tol) {
             result.failures.append(
               "expect \(formula) = \(text) within \(st.source.slice(tolExpr.range.start..<tolExpr.range.end)): got \(show(a)), expected \(show(e))\(definition)"

@@ -1,0 +1,275 @@
+import Foundation
+
+/// The settings definitions are added under.
+struct DefinitionSettings {
+  var zone: Zone
+  var root: String?
+  var datasetOverrides: [String: String] = [:]
+  var timeColumnOverrides: [String: String] = [:]
+  var allowsRedefinition = false
+  var cache: DatasetCache?
+}
+
+/// How a `dataset` statement reads its file.
+enum DatasetReading {
+  /// The header only, and the columns that the first megabyte shows to be text: enough to
+  /// resolve names before any data is read.
+  case headers
+  /// The whole file, into typed columns.
+  case files
+}
+
+/// Adds statements to a state, one stage after the other: declare each dataset (reading its
+/// file as `reading` says), view, value and metric; then check every formula, keeping the
+/// plans. All or nothing: when anything fails, `state` is as it was and every diagnostic is thrown.
+struct Definitions {
+  var state: SessionState
+  let settings: DefinitionSettings
+  let reading: DatasetReading
+  /// Formulas checked, for `Session.statistics`.
+  var formulasChecked = 0
+
+  /// Declares and checks statements (with the directory relative paths are read from).
+  mutating func add(_ statements: [(Statement, String?)]) throws {
+    let saved = state
+    let replaced = statements.filter { st, _ in st.definedName.map { state.sites[$0] != nil } ?? false }.map(\.0)
+    var diagnostics: [Diagnostic] = []
+    var declared: [Statement] = []
+    var failed: [Statement] = []
+    for (st, base) in statements {
+      do {
+        try declare(st, baseDirectory: base)
+        declared.append(st)
+      } catch let e as TallyError {
+        if Interruption.isRequested {  // stopped: nothing of it stays
+          state = saved
+          throw e
+        }
+        diagnostics += e.diagnostics
+        failed.append(st)
+      }
+    }
+    // The formulas are checked even when a definition failed (a name defined twice, say), but
+    // not when a dataset did: its columns are unknown.
+    if !failed.contains(where: { if case .dataset = $0.kind { true } else { false } }) {
+      let missing = Set(failed.compactMap(\.definedName).filter { state.sites[$0] == nil })
+      diagnostics += DiagnosticFilter.withoutUses(of: missing, check(declared))
+    }
+    if diagnostics.isEmpty, !replaced.isEmpty {
+      // A replaced name must not break what was defined on it.
+      let broken = checkAll()
+      if !broken.isEmpty {
+        diagnostics = replaced.map { .error(SessionMessage.replacementBreaks($0.definedName ?? ""), $0.source, $0.nameRange) } + broken
+      }
+    }
+    if !diagnostics.isEmpty {
+      state = saved
+      throw TallyError(diagnostics)
+    }
+  }
+
+  // MARK: Declaring
+
+  /// Adds one statement's definition to the catalog (reading a dataset's file). Bare formulas
+  /// add nothing; asserts and tests are kept in order.
+  mutating func declare(_ st: Statement, baseDirectory: String?) throws {
+    let site = DefinitionSite(source: st.source, range: st.nameRange)
+    if let name = st.definedName, !settings.allowsRedefinition, let first = state.sites[name] {
+      throw TallyError(Self.duplicate(name, at: site, first: first))
+    }
+    switch st.kind {
+    case .dataset(let decl): try declareDataset(decl, st, site: site, baseDirectory: baseDirectory)
+    case .view(let v):
+      state.removeName(v.name)
+      state.catalog.views[v.name] = ViewDefinition(
+        name: v.name, base: v.base, baseRange: v.baseRange, filter: v.filter, time: v.time, timeRange: v.timeRange, source: st.source,
+        range: st.range)
+      state.sites[v.name] = site
+    case .value(let name, let e):
+      state.removeName(name)
+      if case .name(let base) = e.kind, state.catalog.datasets[base] != nil || state.catalog.views[base] != nil {
+        state.catalog.views[name] = ViewDefinition(
+          name: name, base: base, baseRange: e.range, filter: nil, time: nil, source: st.source, range: st.range)
+      } else {
+        state.catalog.values[name] = ValueDefinition(name: name, expr: e, source: st.source, metric: nil)
+      }
+      state.sites[name] = site
+    case .metric(let m):
+      state.removeName(m.name)
+      state.catalog.values[m.name] = ValueDefinition(name: m.name, expr: m.expr, source: st.source, metric: m)
+      state.metrics.append(st)
+      state.sites[m.name] = site
+    case .assert: state.asserts.append(st)
+    case .test: state.tests.append(st)
+    case .expr: break
+    }
+  }
+
+  private mutating func declareDataset(_ decl: DatasetDecl, _ st: Statement, site: DefinitionSite, baseDirectory: String?) throws {
+    let name = decl.name
+    let time = settings.timeColumnOverrides[name] ?? decl.time
+    let full = settings.datasetOverrides[name] ?? PathSafety.resolve(decl.path, relativeTo: baseDirectory)
+    if let root = settings.root, !PathSafety.isInside(full, root: root) {  // also a test's fixture in place of the declared file
+      throw TallyError(
+        .error(
+          SessionMessage.outsideRoot(decl.path, root: root), st.source, st.range,
+          notes: ["keep data files inside the root, or run without --root"]))
+    }
+    // A definition names files: a pipe or a device there could make a run wait forever.
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+      DataLoader.fileKind(full) != .regular
+    {
+      throw TallyError(.error(DataMessage.unreadable(decl.path, why: "it is not a regular file"), st.source, st.range))
+    }
+    // A wrong time column is reported at its name.
+    var timeSite: DefinitionSite?
+    if let range = decl.timeRange, settings.timeColumnOverrides[name] == nil { timeSite = DefinitionSite(source: st.source, range: range) }
+    do {
+      try load(name: name, path: full, timeColumn: time, site: site, timeSite: timeSite)
+    } catch var e as TallyError {
+      // A missing file is reported at the declaration.
+      e.diagnostics = e.diagnostics.map { d in
+        if case .file(let f, nil, nil) = d.location, f == full { return d.moved(to: .source(st.source, st.range)) }
+        return d
+      }
+      throw e
+    }
+  }
+
+  /// Reads a file as a dataset, as `reading` says, and adds it.
+  mutating func load(name: String, path: String, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil) throws {
+    if !settings.allowsRedefinition, let s = state.sites[name] {
+      throw TallyError(Self.duplicate(name, at: site, first: s))
+    }
+    switch reading {
+    case .headers:
+      // Names from the header; a column's type only where its first values settle it (text),
+      // else unknown to the checker, which then lets it pass until the data is read.
+      let sample = try DataLoader.headerAndStrings(path: path)
+      let names = sample?.names
+      let unknown = Vector(type: .null, data: .string(codes: [], dictionary: []), valid: nil)
+      let text = Vector(type: .string, data: .string(codes: [], dictionary: []), valid: nil)
+      let ds = Dataset(
+        name: name, path: path,
+        columns: (names ?? []).map { Column(name: $0, vector: sample?.strings.contains($0) == true ? text : unknown) }, rowCount: 0)
+      try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite, headerOnly: true)
+      if names == nil { state.catalog.datasets[name]?.open = true }
+      // Whether a time column will be there is known once the data is read.
+      state.catalog.datasets[name]?.timeColumn = timeColumn ?? ""
+    case .files:
+      var ds: Dataset
+      if let hit = settings.cache?.get(path, zone: settings.zone) {
+        ds = hit
+        ds.name = name
+      } else {
+        ds = try DataLoader.load(name: name, path: path, zone: settings.zone)
+        settings.cache?.put(path, zone: settings.zone, ds)
+      }
+      try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
+      state.loads[name] = LoadRecord(path: path, time: timeColumn, site: site)
+    }
+  }
+
+  static func duplicate(_ name: String, at site: DefinitionSite?, first: DefinitionSite) -> Diagnostic {
+    let note = SessionMessage.previousDefinition(name, first.position)
+    if let site { return .error(SessionMessage.duplicateName(name), site.source, site.range, notes: [note]) }
+    return Diagnostic(.error, SessionMessage.duplicateName(name), notes: [note])
+  }
+
+  // MARK: Checking
+
+  /// Checks every formula of some statements against the catalog; returns all diagnostics.
+  /// The plans of the metrics and asserts that check are kept, with the metrics' bounds
+  /// evaluated, for evaluation to reuse.
+  mutating func check(_ statements: [Statement]) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for st in statements {
+      var checker = Checker(catalog: state.catalog, zone: settings.zone)
+      checker.definingName = st.definedName
+      switch st.kind {
+      case .view(let v):
+        formulasChecked += 1
+        _ = checker.checkView(v.name, source: st.source)
+      case .value(_, let e):
+        if case .name(let n) = e.kind, state.catalog.views[n] != nil || state.catalog.datasets[n] != nil { break }
+        formulasChecked += 1
+        _ = checker.check(e, st.source)
+      case .metric(let m):
+        formulasChecked += 1
+        let node = checker.check(m.expr, st.source)
+        var problems: [Diagnostic] = []
+        var bounds: [BoundValue?] = []
+        for b in [m.target, m.warn] {
+          guard let b else {
+            bounds.append(nil)
+            continue
+          }
+          bounds.append(Self.bound(b, of: node, &checker, st.source, &problems))
+        }
+        diagnostics += problems
+        if let node, checker.diagnostics.isEmpty, problems.isEmpty {
+          state.checkedMetrics[m.name] = CheckedMetric(plan: node, target: bounds[0], warn: bounds[1])
+        }
+      case .assert(let e):
+        formulasChecked += 1
+        if let node = checker.check(e, st.source) {
+          if node.type != .bool, node.type != .null {
+            diagnostics.append(.error(CheckMessage.assertNotBool, st.source, e.range))
+          } else if checker.diagnostics.isEmpty {
+            state.checkedAsserts[.init(st)] = node
+          }
+        }
+      default: break
+      }
+      diagnostics += checker.diagnostics
+    }
+    // A broken view is met by each formula that reads it: reported once.
+    return DiagnosticFilter.oneErrorPerCycle(diagnostics, sites: state.sites).uniqued()
+  }
+
+  /// A metric's bound, checked (a constant of a type the metric's value compares with) and
+  /// evaluated once.
+  static func bound(_ b: Bound, of node: Node?, _ checker: inout Checker, _ source: Source, _ problems: inout [Diagnostic]) -> BoundValue? {
+    guard let bn = checker.check(b.value, source), let node else { return nil }
+    guard bn.isConstant, binaryType(b.op, node.type, bn.type) != nil else {
+      problems.append(
+        .error(
+          bn.isConstant
+            ? CheckMessage.typeMismatch(b.op.rawValue, node.type.description, bn.type.description) : CheckMessage.boundNotConstant,
+          source, b.value.range))
+      return nil
+    }
+    do {
+      guard case .scalar(let v) = try Constant.value(of: bn, zone: checker.zone) else {
+        problems.append(.error(CheckMessage.groupedTarget, source, b.value.range))
+        return nil
+      }
+      return BoundValue(op: b.op, value: v)
+    } catch let e as TallyError {
+      problems += e.diagnostics.map { $0.moved(to: .source(source, b.value.range)) }
+      return nil
+    } catch {
+      return nil
+    }
+  }
+
+  /// Every current view, value and metric checked again (after a name was replaced).
+  mutating func checkAll() -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    for name in state.catalog.views.keys.sorted() {
+      var c = Checker(catalog: state.catalog, zone: settings.zone)
+      formulasChecked += 1
+      if let v = state.catalog.views[name] { _ = c.checkView(name, source: v.source) }
+      diagnostics += c.diagnostics
+    }
+    for name in state.catalog.values.keys.sorted() {
+      guard let v = state.catalog.values[name] else { continue }
+      var c = Checker(catalog: state.catalog, zone: settings.zone)
+      formulasChecked += 1
+      _ = c.check(v.expr, v.source)
+      diagnostics += c.diagnostics
+    }
+    return diagnostics.uniqued()
+  }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// A place a name was defined, for duplicate-definition errors.
+struct DefinitionSite {
+  var source: Source
+  var range: SourceRange
+  var position: String {
+    let (l, c) = source.location(of: range.start)
+    return "\(source.name):\(l):\(c)"
+  }
+}
+
+/// Where a dataset was read from, to read it again on a change of zone.
+struct LoadRecord {
+  var path: String
+  var time: String?
+  var site: DefinitionSite?
+}
+
+/// A metric as the check stage left it: its plan and its bounds, evaluated once.
+struct CheckedMetric {
+  var plan: Node
+  var target: BoundValue?
+  var warn: BoundValue?
+}
+
+/// Everything a session has defined, as one value: the stages of a definition work on a
+/// copy, and a rollback is an assignment.
+struct SessionState {
+  /// The names formulas can use.
+  var catalog = Catalog()
+  /// The loaded datasets by name.
+  var datasets: [String: Dataset] = [:]
+  /// Metric, assert and test statements in definition order.
+  var metrics: [Statement] = []
+  var asserts: [Statement] = []
+  var tests: [Statement] = []
+  /// Where each dataset was read from.
+  var loads: [String: LoadRecord] = [:]
+  /// Where each name was defined.
+  var sites: [String: DefinitionSite] = [:]
+  /// The names of the sources defined so far, in the order they were read.
+  var sourceOrder: [String] = []
+  /// The checked metrics and asserts of the last check stage; emptied whenever a name changes,
+  /// since a plan inlines the definitions it uses.
+  var checkedMetrics: [String: CheckedMetric] = [:]
+  var checkedAsserts: [StatementKey: Node] = [:]
+
+  /// An assert's place, the key of its plan.
+  struct StatementKey: Hashable {
+    var source: String
+    var offset: Int
+    init(_ st: Statement) {
+      source = st.source.name
+      offset = st.keywordRange.start
+    }
+  }
+
+  /// Forgets a name's definition, and every plan (any of them may have used it).
+  mutating func removeName(_ name: String) {
+    checkedMetrics = [:]
+    checkedAsserts = [:]
+    guard sites[name] != nil || datasets[name] != nil else { return }  // a new name: nothing to remove
+    datasets[name] = nil
+    catalog.datasets[name] = nil
+    catalog.views[name] = nil
+    catalog.values[name] = nil
+    metrics.removeAll { $0.definedName == name }
+    sites[name] = nil
+  }
+
+  /// Adds a loaded dataset under its name, with its time column (else the contract's default
+  /// rule). `site` is where it is declared, `timeSite` where its time column is named (a wrong
+  /// time column is reported there). A dataset read from its header only (`headerOnly`) has
+  /// columns of unknown type: its time column is checked when it is loaded.
+  mutating func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil, headerOnly: Bool = false)
+    throws
+  {
+    var tc = ds.defaultTimeColumn
+    if let timeColumn {
+      let bad: CheckMessage?
+      var notes: [String] = []
+      if headerOnly && ds.columns.isEmpty {  // a header that could not be read ahead: checked on load
+        bad = nil
+      } else if let col = ds.column(timeColumn) {
+        bad = col.type == .time || col.type == .null ? nil : CheckMessage.notTimeColumn(timeColumn, of: ds.name, type: col.type.description)
+      } else {
+        bad = CheckMessage.unknownColumn(timeColumn, in: ds.name, qualified: false)
+        notes = suggestion(timeColumn, in: ds.columnNames)
+      }
+      if let bad {
+        if let at = timeSite ?? site { throw TallyError(.error(bad, at.source, at.range, notes: notes)) }
+        throw TallyError(.dataError(bad, file: ds.path, notes: notes))
+      }
+      tc = timeColumn
+    }
+    removeName(ds.name)
+    datasets[ds.name] = ds
+    catalog.datasets[ds.name] = DatasetSchema(name: ds.name, columns: ds.columns.map { ($0.name, $0.type) }, timeColumn: tc)
+    sites[ds.name] = site ?? DefinitionSite(source: Source(name: ds.path, text: ""), range: SourceRange(0, 0))
+  }
+
+  /// The dataset a dataset or view name reads, following views.
+  func baseDataset(of name: String) -> String? {
+    var n = name
+    var seen = Set<String>()
+    while let v = catalog.views[n], seen.insert(n).inserted { n = v.base }
+    return catalog.datasets[n] != nil ? n : nil
+  }
+}
