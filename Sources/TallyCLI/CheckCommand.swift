@@ -55,7 +55,7 @@ struct CheckCommand: ParsableCommand {
     let session = try time.makeSession()
     if let root { try Self.requireDirectory(root) }
     session.root = root
-    try session.defineFiles(try DefinitionFiles.collect(paths))
+    try session.define(parsed: try SessionSetup.readDefinitions(try DefinitionFiles.collect(paths)), formulas: false)
     let report = try session.runChecks()
     let out: String
     switch format {
@@ -65,7 +65,7 @@ struct CheckCommand: ParsableCommand {
     case .markdown: out = Report.markdown(report, zone: session.zone)
     }
     FileHandle.standardOutput.write(Data(out.utf8))
-    let code = report.exitCode(strict: strict)
-    if code != 0 { throw ExitCode(code) }
+    let status = ExitStatus(report, strict: strict)
+    if status != .success { throw ExitCode(status.rawValue) }
   }
 }

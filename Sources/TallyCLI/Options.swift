@@ -16,33 +16,11 @@ struct TimeOptions: ParsableArguments {
   var tz: String = "UTC"
 
   /// An empty session in the zone, with the as-of set.
-  func makeSession() throws -> Session {
-    let session = Session(zone: try zone())
-    session.asOf = try instant()
-    return session
-  }
+  func makeSession() throws -> Session { try SessionSetup.session(zone: zone(), asOf: instant(), data: [], files: []) }
 
-  func zone() throws -> Zone {
-    guard let z = Zone(tz) else {
-      throw TallyError(
-        Diagnostic(
-          .error, DriverMessage.unknownZone(tz), at: .file("--tz", line: nil, column: nil),
-          notes: (nearest(tz, in: TimeZone.knownTimeZoneIdentifiers).map { ["did you mean '\($0)'?"] } ?? [])
-            + [DriverMessage.zoneHint]))
-    }
-    return z
-  }
+  func zone() throws -> Zone { try SessionSetup.zone(tz) }
 
-  func instant() throws -> Instant? {
-    guard let asOf else { return nil }
-    guard let i = Instant(asOf) else {
-      throw TallyError(
-        Diagnostic(
-          .error, DriverMessage.malformedAsOf(asOf), at: .file("--as-of", line: nil, column: nil),
-          notes: [DriverMessage.asOfHint]))
-    }
-    return i
-  }
+  func instant() throws -> Instant? { try SessionSetup.asOf(asOf) }
 }
 
 /// The data and definitions `eval` reads, with the time options.
@@ -55,38 +33,11 @@ struct SessionOptions: ParsableArguments {
 
   @OptionGroup var time: TimeOptions
 
-  /// A session with the zone, as-of, data and files loaded. A `--data` dataset that a file
-  /// also declares replaces the file's path (and its time column, when `,time=` is given), so
-  /// the same definitions run over another export.
+  /// A session with the zone, as-of, data and files loaded (`SessionSetup.session`); what a
+  /// `--data` replaces is said on stderr.
   func makeSession() throws -> Session {
-    let session = try time.makeSession()
-    let files = file.isEmpty ? [] : try DefinitionFiles.collect(file)
-    var declared: [String: String] = [:]  // dataset name -> where a file declares it
-    for f in files {
-      guard let source = try? Session.readSource(f) else { continue }  // reported by defineFiles
-      for st in Parser.parse(source).statements {
-        if case .dataset(let d) = st.kind { declared[d.name] = "\(source.name):\(st.line)" }
-      }
+    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file) {
+      FileHandle.standardError.write(Data($0.utf8))
     }
-    var given = Set<String>()
-    for d in data {
-      let (name, path, time) = try DataArgument.parse(d)
-      guard given.insert(name).inserted else {
-        throw TallyError(
-          Diagnostic(
-            .error, DriverMessage.dataNamedTwice(name), at: .file("--data", line: nil, column: nil),
-            notes: ["give each dataset its own name"]))
-      }
-      if let place = declared[name] {
-        // Said on stderr, so that a name that meets by mistake does not go unnoticed.
-        FileHandle.standardError.write(Data("note: --data \(name)=\(path) replaces the file declared at \(place)\n".utf8))
-        session.datasetOverrides[name] = path
-        if let time { session.timeColumnOverrides[name] = time }
-      } else {
-        try session.load(name: name, path: path, timeColumn: time)
-      }
-    }
-    if !files.isEmpty { try session.defineFiles(files) }
-    return session
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 import TallyRepl
 
 /// `tally repl`: write and explore formulas interactively, or run a script from stdin.
@@ -79,8 +80,8 @@ struct ReplCommand: ParsableCommand {
     if interactive { repl.cancel() }
     write(repl.finish())
     editor.close()
-    if argumentFailed { throw ExitCode(2) }
-    if !interactive && repl.failureCount > 0 { throw ExitCode(1) }
+    if argumentFailed { throw ExitCode(ExitStatus.error.rawValue) }
+    if !interactive && repl.failureCount > 0 { throw ExitCode(ExitStatus.failed.rawValue) }
   }
 
   /// Writes in the order the output was produced (unbuffered), so that stdout and stderr

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 
 /// `tally`: evaluate KPI formulas over data files.
 @main
@@ -72,7 +73,7 @@ struct TallyCommand: ParsableCommand {
       try command.run()
     } catch let e as TallyError {
       Terminal.report(e)
-      Foundation.exit(2)
+      Foundation.exit(ExitStatus.error.rawValue)
     } catch let e as ExitCode {
       Foundation.exit(e.rawValue)
     } catch {
@@ -82,7 +83,7 @@ struct TallyCommand: ParsableCommand {
         Foundation.exit(0)
       }
       FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-      Foundation.exit(2)
+      Foundation.exit(ExitStatus.error.rawValue)
     }
   }
 }

@@ -49,18 +49,15 @@ struct TestCommand: ParsableCommand {
 
   private func test() throws {
     let zone = try time.zone()
-    var sources: [(source: Source, baseDirectory: String?)] = []
-    for f in try DefinitionFiles.collect(paths) {
-      sources.append((try Session.readSource(f), Paths.directory(of: f)))
-    }
+    let sources = try SessionSetup.readDefinitions(try DefinitionFiles.collect(paths))
     // Definition errors stop everything, as in `check`.
     if let root { try CheckCommand.requireDirectory(root) }
     let probe = Session(zone: zone)
     let cache = DatasetCache()
     probe.cache = cache
     probe.root = root
-    _ = try probe.define(sources, formulas: false)
-    let results = TestRunner.run(sources, zone: zone, asOf: try time.instant(), cache: cache, root: root)
+    _ = try probe.define(parsed: sources, formulas: false)
+    let results = TestRunner.run(parsed: sources, zone: zone, asOf: try time.instant(), cache: cache, root: root)
     if format == .junit {
       FileHandle.standardOutput.write(Data(Report.junit(results).utf8))
     } else {
@@ -76,7 +73,7 @@ struct TestCommand: ParsableCommand {
       out += "\n\(results.count - failed) passed, \(failed) failed\n"
       FileHandle.standardOutput.write(Data(out.utf8))
     }
-    if results.contains(where: { $0.error != nil }) { throw ExitCode(2) }
-    if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    let status = ExitStatus(results)
+    if status != .success { throw ExitCode(status.rawValue) }
   }
 }

@@ -43,16 +43,15 @@ extension ReplSession {
       let prev = words.count >= (endsInSpace ? 1 : 2) ? words[words.count - (endsInSpace ? 1 : 2)] : ""
       if prev == "time", let p = words.first {
         let cols =
-          (try? DataLoader.load(name: "_", path: fullPath(p), zone: session.zone))?.columns.filter { $0.type == .time }.map(\.name) ?? []
+          Session.timeColumns(inFile: fullPath(p))
         return Completion(start: start, candidates: match(word, cols))
       }
       if prev == "as" { return Completion(start: start, candidates: []) }
       return Completion(start: start, candidates: match(word, ["as", "time"]))
     case ("schema"?, 0):
-      return Completion(start: start, candidates: match(word, Array(session.catalog.datasets.keys) + Array(session.catalog.views.keys)))
+      return Completion(start: start, candidates: match(word, session.names([.dataset, .view])))
     case ("describe"?, 0):
-      let cat = session.catalog
-      return Completion(start: start, candidates: match(word, Array(cat.values.keys) + Array(cat.datasets.keys) + Array(cat.views.keys)))
+      return Completion(start: start, candidates: match(word, session.names([.dataset, .view, .value, .metric])))
     case ("format"?, 0): return Completion(start: start, candidates: match(word, OutputFormat.allCases.map(\.rawValue)))
     case ("timing"?, 0): return Completion(start: start, candidates: match(word, ["on", "off"]))
     case ("asof"?, 0): return Completion(start: start, candidates: match(word, ["default"]))

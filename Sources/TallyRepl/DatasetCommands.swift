@@ -4,25 +4,25 @@ import Tally
 extension ReplSession {
   /// `:datasets`: one row per dataset and view.
   func datasetList() -> String {
-    let cat = session.catalog
-    if cat.datasets.isEmpty && cat.views.isEmpty {
+    if session.names([.dataset, .view]).isEmpty {
       return "no datasets; load one with ':load PATH' or 'dataset NAME from \"PATH\"'"
     }
     var rows: [[String]] = []
-    for name in cat.datasets.keys.sorted() {
+    for name in session.names([.dataset]) {
       guard let ds = session.datasets[name] else { continue }
       rows.append([
-        name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), cat.datasets[name]?.timeColumn ?? "",
+        name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), session.schema(of: name)?.timeColumn ?? "",
         displayPath(ds.path),
       ])
     }
-    for name in cat.views.keys.sorted() {
-      guard let v = cat.views[name] else { continue }
-      let base = baseDataset(of: name)
-      let cols = base.flatMap { cat.datasets[$0]?.columns.count }.map(String.init) ?? ""
+    for name in session.names([.view]) {
+      guard let schema = session.schema(of: name), let v = schema.viewOf else { continue }
       var what = v.base
-      if let f = v.filter { what += " where " + v.source.slice(f.range.start..<f.range.end) }
-      rows.append([name, "view", viewRowCount(name).map { Render.grouped(String($0)) } ?? "", cols, timeColumn(of: name) ?? "", what])
+      if let f = v.filter { what += " where " + f }
+      rows.append([
+        name, "view", viewRowCount(name).map { Render.grouped(String($0)) } ?? "", String(schema.columns.count), schema.timeColumn ?? "",
+        what,
+      ])
     }
     return Render.alignedTable(header: ["name", "kind", "rows", "columns", "time", "from"], rows: rows, rightAlign: [2, 3])
   }
@@ -30,20 +30,19 @@ extension ReplSession {
   /// `:schema NAME`.
   func schema(_ name: String) -> ReplOutput {
     var out = ReplOutput()
-    let cat = session.catalog
-    guard cat.datasets[name] != nil || cat.views[name] != nil, let base = baseDataset(of: name), let ds = session.datasets[base] else {
-      if let v = cat.values[name] {
-        out.error(ReplMessage.notADataset(name, kind: v.metric == nil ? "value" : "metric").text)
+    guard let schema = session.schema(of: name), let ds = session.datasets[schema.dataset] else {
+      if let kind = session.kind(of: name) {
+        out.error(ReplMessage.notADataset(name, kind: kind.rawValue).text)
       } else {
-        out.error(unknown(name, kind: "dataset", in: Array(cat.datasets.keys) + Array(cat.views.keys)))
+        out.error(unknown(name, kind: "dataset", in: session.names([.dataset, .view])))
       }
       return out
     }
     var head: String
-    let time = timeColumn(of: name)
-    if let v = cat.views[name] {
+    let time = schema.timeColumn
+    if let v = schema.viewOf {
       head = "\(name): view of '\(v.base)'"
-      if let f = v.filter { head += " where " + v.source.slice(f.range.start..<f.range.end) }
+      if let f = v.filter { head += " where " + f }
       if let n = viewRowCount(name) { head += "; \(Render.grouped(String(n))) row\(n == 1 ? "" : "s")" }
     } else {
       head = "\(name): \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), from \(displayPath(ds.path))"
@@ -58,7 +57,7 @@ extension ReplSession {
     } else {
       head += "no time column; windows cannot apply to it\n"
     }
-    let isView = cat.views[name] != nil
+    let isView = schema.viewOf != nil
     let rows = ds.columns.map { c -> [String] in
       // A view's nulls are counted over its own rows.
       let nulls =
@@ -86,25 +85,6 @@ extension ReplSession {
       return nil
     }
     return Int(n)
-  }
-
-  /// The dataset a dataset or view name reads.
-  func baseDataset(of name: String) -> String? {
-    var n = name
-    var seen = Set<String>()
-    while let v = session.catalog.views[n], seen.insert(n).inserted { n = v.base }
-    return session.catalog.datasets[n] != nil ? n : nil
-  }
-
-  /// The time column of a dataset or view.
-  func timeColumn(of name: String) -> String? {
-    var n = name
-    var seen = Set<String>()
-    while let v = session.catalog.views[n], seen.insert(n).inserted {
-      if let t = v.time { return t }
-      n = v.base
-    }
-    return session.catalog.datasets[n]?.timeColumn
   }
 
   func displayPath(_ path: String) -> String {

@@ -14,7 +14,6 @@ extension ReplSession {
     let word = String(text[wordStart...])
     let start = bytes.count - word.utf8.count
     let before = String(text[..<wordStart])
-    let cat = session.catalog
 
     // Inside a string: a file path after `from`, else a value of the column compared with.
     if let quote = openQuote(before) {
@@ -35,8 +34,8 @@ extension ReplSession {
     }
     let functions = Function.allCases.map { $0.rawValue + "(" }
     let aggregates = AggregateFunction.allCases.map { $0.rawValue + "(" }
-    let relations = Array(cat.datasets.keys) + Array(cat.views.keys)
-    let values = Array(cat.values.keys)
+    let relations = session.names([.dataset, .view])
+    let values = session.names([.value, .metric])
     var candidates: [String]
     switch lastKind {
     case .identifier("over")?: candidates = ["day", "week", "month", "quarter", "year"]
@@ -46,7 +45,7 @@ extension ReplSession {
     case .identifier("from")?: candidates = []
     case .identifier("time")?:
       candidates = mentionedRelations(tokens).flatMap { r in
-        (baseDataset(of: r).flatMap { cat.datasets[$0] }?.columns.filter { $0.type == .time }.map(\.name)) ?? []
+        session.schema(of: r)?.columns.filter { $0.type == .time }.map(\.name) ?? []
       }
     case nil: candidates = Self.statementKeywords + relations + values + functions + aggregates
     default:
@@ -54,7 +53,7 @@ extension ReplSession {
         if first {
           // `count(` → what an aggregate reads: a dataset or a view, else a column.
           candidates = relations + functions
-          if match(word, candidates).isEmpty { candidates = cat.datasets.values.flatMap { $0.columns.map(\.name) } }
+          if match(word, candidates).isEmpty { candidates = session.allColumnNames }
         } else if let relation {
           // Its columns first: `count(orders where sta` → `status`.
           candidates = (columns(of: relation) ?? []).map(quoteIfNeeded)
@@ -106,8 +105,8 @@ extension ReplSession {
       // A bare column of the only dataset that has it.
       for t in inside {
         if let n = nameOf(t.kind) {
-          let owners = session.catalog.datasets.values.filter { $0.columns.contains { $0.name == n } }
-          if owners.count == 1 { return (f, owners[0].name, false) }
+          let owners = session.datasets(withColumn: n)
+          if owners.count == 1 { return (f, owners[0], false) }
         }
       }
       return (f, nil, false)
@@ -154,9 +153,9 @@ extension ReplSession {
     } else {
       relation = openAggregate(Array(head[...i]))?.1
     }
-    let candidates = relation.map { [$0] } ?? session.catalog.datasets.keys.sorted()
+    let candidates = relation.map { [$0] } ?? session.names([.dataset])
     for r in candidates {
-      guard let base = baseDataset(of: r), let col = session.datasets[base]?.column(column),
+      guard let base = session.schema(of: r)?.dataset, let col = session.datasets[base]?.column(column),
         case .string(_, let dictionary) = col.vector.data
       else { continue }
       return dictionary.filter { $0.hasPrefix(typed) && !$0.contains("\"") && !$0.contains("\\") }.sorted()
@@ -199,8 +198,7 @@ extension ReplSession {
 
   /// The columns of a dataset or view, or nil when it is neither.
   func columns(of name: String) -> [String]? {
-    guard let base = baseDataset(of: name) else { return nil }
-    return session.catalog.datasets[base]?.columns.map(\.name)
+    session.schema(of: name)?.columns.map(\.name)
   }
 
   func quoteIfNeeded(_ name: String) -> String {

@@ -31,14 +31,8 @@ extension ReplSession {
     let out: ReplOutput
     if isDefinitionFile(argument) || isDirectory(argument) {
       out = loadDefinitions(argument)
-    } else if let eq = argument.firstIndex(of: "="), eq != argument.startIndex, !argument[..<eq].contains("/") {
-      var path = String(argument[argument.index(after: eq)...])
-      var time: String?
-      if let r = path.range(of: ",time=", options: .backwards), !path[r.upperBound...].contains("/"), r.upperBound != path.endIndex {
-        time = String(path[r.upperBound...])
-        path = String(path[..<r.lowerBound])
-      }
-      out = loadData(path, name: String(argument[..<eq]), time: time)
+    } else if let (name, path, time) = DataArgument.split(argument) {
+      out = loadData(path, name: name, time: time)
     } else {
       out = loadData(argument, name: Self.datasetName(for: argument), time: nil)
     }
@@ -49,18 +43,6 @@ extension ReplSession {
   func isDirectory(_ path: String) -> Bool {
     var isDir: ObjCBool = false
     return FileManager.default.fileExists(atPath: fullPath(path), isDirectory: &isDir) && isDir.boolValue
-  }
-
-  /// Every `*.kpi` file below a directory, in path order (as `tally check DIR` reads them),
-  /// as typed paths: `defs/a.kpi`. Hidden files and directories are left out.
-  func definitionFiles(in directory: String) -> [String] {
-    guard let e = FileManager.default.enumerator(atPath: fullPath(directory)) else { return [] }
-    var found: [String] = []
-    for case let rel as String in e where rel.lowercased().hasSuffix(".kpi") {
-      if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-      found.append(directory.hasSuffix("/") ? directory + rel : directory + "/" + rel)
-    }
-    return found.sorted()
   }
 
   func isDefinitionFile(_ path: String) -> Bool {
@@ -112,9 +94,14 @@ extension ReplSession {
   /// one namespace, all or nothing), with a summary line per dataset they load.
   func loadDefinitions(_ path: String) -> ReplOutput {
     var out = ReplOutput()
-    let files = isDirectory(path) ? definitionFiles(in: path) : [path]
-    guard !files.isEmpty else {
-      out.error(Diagnostic(.error, DriverMessage.noDefinitionFiles(path), at: .file(path, line: nil, column: nil)).rendered(color: color))
+    let files: [String]
+    do {
+      files = try DefinitionFiles.collect([path]) { self.fullPath($0) }
+    } catch let e as TallyError {
+      out.error(e.diagnostics.map(rendered).joined())
+      return out
+    } catch {
+      out.error("error: \(error)")
       return out
     }
     var sources: [(source: Source, baseDirectory: String?)] = []
@@ -158,7 +145,7 @@ extension ReplSession {
         counts["dataset", default: 0] += 1
       case .metric: counts["metric", default: 0] += 1
       case .view: counts["view", default: 0] += 1
-      case .value(let name, _): counts[session.catalog.views[name] != nil ? "view" : "value", default: 0] += 1
+      case .value(let name, _): counts[session.kind(of: name) == .view ? "view" : "value", default: 0] += 1
       case .assert: counts["assert", default: 0] += 1
       case .test: counts["test", default: 0] += 1
       case .expr: break

@@ -36,11 +36,10 @@ extension ReplSession {
 
   /// `:describe NAME`: what a name is and what it is worth now.
   func describe(_ name: String) -> ReplOutput {
-    let cat = session.catalog
-    if cat.datasets[name] != nil || cat.views[name] != nil { return schema(name) }
+    if session.schema(of: name) != nil { return schema(name) }
     var out = ReplOutput()
-    guard let v = cat.values[name] else {
-      out.error(unknown(name, kind: "name", in: cat.values.keys.map { $0 } + cat.datasets.keys + cat.views.keys))
+    guard let v = session.definition(of: name) else {
+      out.error(unknown(name, kind: "name", in: session.names([.value, .metric, .dataset, .view])))
       return out
     }
     var fields: [(String, String)] = []

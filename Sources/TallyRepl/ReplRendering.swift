@@ -33,7 +33,7 @@ extension ReplSession {
       return nil
     case .over(let inner, _), .offset(let inner, _), .at(let inner, _): return timeGrain(of: inner, depth: depth + 1)
     case .name(let n):
-      guard let v = session.catalog.values[n] else { return nil }
+      guard let v = session.definition(of: n) else { return nil }
       return timeGrain(of: v.expr, depth: depth + 1)
     default: return nil
     }
@@ -82,7 +82,7 @@ extension ReplSession {
     guard let ds = session.datasets[name] else { return "'\(name)'" }
     var s =
       "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
-    if let tc = session.catalog.datasets[name]?.timeColumn {
+    if let tc = session.schema(of: name)?.timeColumn {
       if let (lo, hi) = timeRange(ds, tc) {
         s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"
       } else {

@@ -158,7 +158,7 @@ public final class ReplSession {
   /// Runs the pending statement if it is complete; in a script it is held until the next line
   /// shows whether an indented continuation follows.
   private func complete(amending: Bool = false) -> ReplOutput {
-    guard !Continuation.needsMore(pending.text) else {
+    guard !Session.needsMoreLines(pending.text) else {
       pending.amending = pending.amending || amending
       return ReplOutput()
     }
@@ -250,19 +250,20 @@ public final class ReplSession {
     try session.defineChecked([(st, baseDirectory)])
     definitions[name] = (st, baseDirectory)
     let verb = amending ? "updated" : replacing ? "replaced" : "defined"
-    if session.catalog.views[name] != nil { return "\(verb) view '\(name)'" }
-    let kind = session.catalog.values[name]?.metric != nil ? "metric" : "value"
+    if session.kind(of: name) == .view { return "\(verb) view '\(name)'" }
+    let metric = session.definition(of: name)?.metric
+    let kind = metric != nil ? "metric" : "value"
     var line = "\(verb) \(kind) '\(name)'"
     if let ev = try? session.evaluate(Expr(.name(name), st.nameRange), in: st.source) {
       switch ev.value {
       case .scalar(let v):
         line += " = " + Render.display(v, format: ev.format, zone: session.zone)
-        if let m = session.catalog.values[name]?.metric, m.target != nil {
+        if let m = metric, m.target != nil {
           line += " (\(metricStatus(ev.value, m, st.source).rawValue))"
         }
       case .grouped(let g):
         line += " (\(g.values.count) group\(g.values.count == 1 ? "" : "s") by \(g.keyNames.joined(separator: ", "))"
-        if let m = session.catalog.values[name]?.metric, m.target != nil { line += ", \(metricStatus(ev.value, m, st.source).rawValue)" }
+        if let m = metric, m.target != nil { line += ", \(metricStatus(ev.value, m, st.source).rawValue)" }
         line += ")"
       }
     }

@@ -17,9 +17,9 @@ extension ReplSession {
       return out
     }
     let dir = Paths.directory(of: full)
-    let cat = session.catalog
+    let datasets = session.names([.dataset])
     var text = "# Saved from tally repl.\n\n"
-    for name in cat.datasets.keys.sorted() {
+    for name in datasets {
       guard let ds = session.datasets[name] else { continue }
       var file = ds.path.hasPrefix("/") ? ds.path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(ds.path)
       file = URL(fileURLWithPath: file).standardizedFileURL.path
@@ -27,7 +27,7 @@ extension ReplSession {
       if file.hasPrefix(top) { file = String(file.dropFirst(top.count)) }
       text +=
         "dataset \(formulaName(name)) from \"\(file.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
-      if let t = cat.datasets[name]?.timeColumn { text += " time \(formulaName(t))" }
+      if let t = session.schema(of: name)?.timeColumn { text += " time \(formulaName(t))" }
       text += "\n"
     }
     // Views, values and metrics as they were written (a metric's description first).
@@ -55,7 +55,7 @@ extension ReplSession {
       return out
     }
     out.print(
-      "saved \(cat.datasets.count) dataset\(cat.datasets.count == 1 ? "" : "s") and \(statements.count) definition\(statements.count == 1 ? "" : "s") to \(path)"
+      "saved \(datasets.count) dataset\(datasets.count == 1 ? "" : "s") and \(statements.count) definition\(statements.count == 1 ? "" : "s") to \(path)"
     )
     return out
   }

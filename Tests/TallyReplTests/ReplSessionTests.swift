@@ -604,7 +604,10 @@ final class ReplSessionTests: XCTestCase {
     XCTAssertEqual(run(repl, ":describe paid_count").text.split(separator: "\n").first, "metric paid_count (defs/sub/b.kpi:1)")
     XCTAssertTrue(makeRepl().load("defs/").stdout.hasSuffix("defs/: 2 files, 1 dataset, 1 view, 1 metric\n"))
     try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
-    XCTAssertEqual(run(repl, ":load empty").stderr, "empty: error: no .kpi files in 'empty'\n")
+    // The same rule and message as `tally check DIR`.
+    XCTAssertEqual(
+      run(repl, ":load empty").stderr,
+      "empty: error: no .kpi files in 'empty'\nnote: name the directory that holds the definitions, or the .kpi files themselves\n")
   }
 
   func testLoadPathsWithSpacesQuotedOrEscaped() throws {

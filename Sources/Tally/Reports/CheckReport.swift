@@ -52,11 +52,4 @@ public struct CheckReport: Sendable {
   public var asserts: [AssertResult]
   /// The definition files in the order they were read.
   public var files: [String] = []
-
-  /// 0 when everything holds; 1 when a metric fails, an assert is false, or (strict) a metric warns.
-  public func exitCode(strict: Bool) -> Int32 {
-    if metrics.contains(where: { $0.status == .fail }) || asserts.contains(where: { !$0.passed }) { return 1 }
-    if strict && metrics.contains(where: { $0.status == .warn }) { return 1 }
-    return 0
-  }
 }

@@ -25,18 +25,29 @@ public enum TestRunner {
     _ sources: [(source: Source, baseDirectory: String?)], zone: Zone, asOf: Instant? = nil, cache: DatasetCache = DatasetCache(),
     root: String? = nil
   ) -> [TestResult] {
+    run(parsed: sources.map { (Parser.parse($0.source), $0.baseDirectory) }, zone: zone, asOf: asOf, cache: cache, root: root)
+  }
+
+  /// Runs every test in sources already parsed (`Pipeline.parseStatements`), as one namespace.
+  public static func run(
+    parsed sources: [(ParsedSource, String?)], zone: Zone, asOf: Instant? = nil, cache: DatasetCache = DatasetCache(), root: String? = nil
+  ) -> [TestResult] {
+    let declared = sources.flatMap { $0.0.statements }.compactMap { s -> String? in
+      if case .dataset(let d) = s.kind { return d.name }
+      return nil
+    }
     var results: [TestResult] = []
-    for (source, base) in sources {
-      for st in Parser.parse(source).statements {
+    for (parsed, base) in sources {
+      for st in parsed.statements {
         guard case .test(let t) = st.kind else { continue }
-        results.append(run(t, st, sources: sources, base: base, zone: zone, asOf: asOf, cache: cache, root: root))
+        results.append(run(t, st, sources: sources, declared: declared, base: base, zone: zone, asOf: asOf, cache: cache, root: root))
       }
     }
     return results
   }
 
   static func run(
-    _ t: TestDecl, _ st: Statement, sources: [(source: Source, baseDirectory: String?)], base: String?, zone: Zone, asOf: Instant?,
+    _ t: TestDecl, _ st: Statement, sources: [(ParsedSource, String?)], declared: [String], base: String?, zone: Zone, asOf: Instant?,
     cache: DatasetCache, root: String?
   ) -> TestResult {
     var result = TestResult(name: t.name, file: st.source.name, line: st.line, failures: [], error: nil)
@@ -48,10 +59,6 @@ public enum TestRunner {
     do {
       // A fixture is checked where the test names it: the dataset it replaces, its file.
       var problems: [Diagnostic] = []
-      let declared = sources.flatMap { Parser.parse($0.source).statements }.compactMap { s -> String? in
-        if case .dataset(let d) = s.kind { return d.name }
-        return nil
-      }
       for f in t.fixtures {
         if !declared.contains(f.dataset) {
           problems.append(
@@ -73,7 +80,7 @@ public enum TestRunner {
         }
       }
       if !problems.isEmpty { throw TallyError(problems) }
-      try session.define(sources, formulas: false)
+      try session.define(parsed: sources, formulas: false)
       for x in t.expectations {
         let formula = st.source.slice(x.actual.range.start..<x.actual.range.end)
         let actual = try session.evaluate(x.actual, in: st.source)

@@ -26,7 +26,14 @@ extension Session {
   /// `formulas: false` (definition files), a bare formula is an error: it would do nothing.
   @discardableResult
   public func define(_ sources: [(source: Source, baseDirectory: String?)], formulas: Bool = true) throws -> [Statement] {
-    let parsed = parse(sources, formulas: formulas)
+    try define(parsed: sources.map { (Parser.parse($0.source), $0.baseDirectory) }, formulas: formulas)
+  }
+
+  /// Adds the definitions of sources already parsed (`Pipeline.parseStatements`), as one
+  /// namespace, all or nothing.
+  @discardableResult
+  public func define(parsed sources: [(ParsedSource, String?)], formulas: Bool = true) throws -> [Statement] {
+    let parsed = collect(sources, formulas: formulas)
     var diagnostics = parsed.diagnostics
     // A name whose definition did not parse is reported there, not at every use.
     let known = Set(diagnostics.map(\.key))
@@ -35,17 +42,16 @@ extension Session {
     try defineChecked(parsed.statements)  // load, then check
     var next = state.sourceOrder
     var seen = Set(next)
-    for (source, _) in sources where seen.insert(source.name).inserted { next.append(source.name) }
+    for (p, _) in sources where seen.insert(p.source.name).inserted { next.append(p.source.name) }
     state.sourceOrder = next
     return parsed.statements.map(\.0)
   }
 
   /// Stage 1: every source parsed, and the names they define twice (or that the session
   /// already has, outside the REPL).
-  func parse(_ sources: [(source: Source, baseDirectory: String?)], formulas: Bool) -> ParsedDefinitions {
+  func collect(_ sources: [(ParsedSource, String?)], formulas: Bool) -> ParsedDefinitions {
     var out = ParsedDefinitions()
-    for (source, base) in sources {
-      let parsed = Parser.parse(source)
+    for (parsed, base) in sources {
       out.diagnostics += parsed.diagnostics
       out.statements += parsed.statements.map { ($0, base) }
       out.unparsed.merge(parsed.unparsedNames) { a, _ in a }

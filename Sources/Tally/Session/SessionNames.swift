@@ -1,0 +1,80 @@
+import Foundation
+
+/// What a front end (the REPL, an editor) asks a session about its names, so that it never
+/// reads the catalog's internals.
+extension Session {
+  /// What a name stands for.
+  public enum NameKind: String, Sendable {
+    case dataset, view, value, metric
+  }
+
+  /// A dataset or a view as formulas see it.
+  public struct RelationSchema: Sendable {
+    /// Its name.
+    public var name: String
+    /// The dataset it reads: itself, or a view's base dataset.
+    public var dataset: String
+    /// For a view, the dataset or view it narrows, and its filter as written.
+    public var viewOf: (base: String, filter: String?)?
+    /// The dataset's columns in file order, with their types.
+    public var columns: [(name: String, type: ValueType)]
+    /// The time column windows read: a view's own, else its base's.
+    public var timeColumn: String?
+  }
+
+  /// What a name is, or nil when it is not defined.
+  public func kind(of name: String) -> NameKind? {
+    let cat = state.catalog
+    if cat.datasets[name] != nil { return .dataset }
+    if cat.views[name] != nil { return .view }
+    if let v = cat.values[name] { return v.metric == nil ? .value : .metric }
+    return nil
+  }
+
+  /// The names of some kinds, sorted.
+  public func names(_ kinds: Set<NameKind>) -> [String] {
+    let cat = state.catalog
+    var out: [String] = []
+    if kinds.contains(.dataset) { out += cat.datasets.keys }
+    if kinds.contains(.view) { out += cat.views.keys }
+    if kinds.contains(.value) { out += cat.values.values.filter { $0.metric == nil }.map(\.name) }
+    if kinds.contains(.metric) { out += cat.values.values.filter { $0.metric != nil }.map(\.name) }
+    return out.sorted()
+  }
+
+  /// The schema of a dataset or view, or nil when the name is neither.
+  public func schema(of name: String) -> RelationSchema? {
+    let cat = state.catalog
+    guard let dataset = state.baseDataset(of: name), let ds = cat.datasets[dataset] else { return nil }
+    var time = ds.timeColumn
+    var n = name
+    var seen = Set<String>()
+    while let v = cat.views[n], seen.insert(n).inserted {
+      if let t = v.time {
+        time = t
+        break
+      }
+      n = v.base
+    }
+    let view = cat.views[name].map { v in (v.base, v.filter.map { v.source.slice($0.range.start..<$0.range.end) }) }
+    return RelationSchema(name: name, dataset: dataset, viewOf: view, columns: ds.columns, timeColumn: time)
+  }
+
+  /// The definition of a `let` or a metric.
+  public func definition(of name: String) -> ValueDefinition? { state.catalog.values[name] }
+
+  /// The datasets that have a column of this name, sorted.
+  public func datasets(withColumn column: String) -> [String] {
+    state.catalog.datasets.values.filter { $0.columns.contains { $0.name == column } }.map(\.name).sorted()
+  }
+
+  /// Every column name of every dataset.
+  public var allColumnNames: [String] { state.catalog.datasets.values.flatMap { $0.columns.map(\.name) } }
+
+  /// The columns of a data file that are times, judged from its first megabyte; empty when
+  /// they cannot be told without reading it all.
+  public static func timeColumns(inFile path: String) -> [String] {
+    guard let sample = try? DataLoader.headerAndStrings(path: path) else { return [] }
+    return sample.names.filter { sample.times.contains($0) }
+  }
+}
