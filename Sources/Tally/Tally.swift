@@ -43,8 +43,14 @@ public enum Pipeline {
   /// Lexes and parses a whole source (a `.kpi` file): statements, with every syntax error.
   public static func parseStatements(_ source: Source) -> ParsedSource { Parser.parse(source) }
 
-  /// Resolves a formula's names against a catalog and types it: the checked tree.
-  public static func check(_ expr: Expr, in source: Source, catalog: Catalog, zone: Zone) throws -> Node {
+  /// Resolves a formula's names against a session's datasets and definitions and types it:
+  /// the checked tree.
+  public static func check(_ expr: Expr, in source: Source, against session: Session) throws -> Node {
+    try check(expr, in: source, catalog: session.catalog, zone: session.zone)
+  }
+
+  /// Resolves a formula's names against a catalog and types it.
+  @_spi(Stages) public static func check(_ expr: Expr, in source: Source, catalog: Catalog, zone: Zone) throws -> Node {
     try Checker.check(expr, in: source, catalog: catalog, zone: zone).get()
   }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Tally
+@_spi(Stages) import Tally
 
 extension ReplSession {
   func formulaCompletions(_ text: String) -> Completion {

@@ -120,12 +120,12 @@ extension ReplSession {
     }
     let started = DispatchTime.now()
     // Names the files define that the session already has: they are replaced, and said so.
-    let replaced = Set(
-      sources.flatMap { Parser.parse($0.source).statements.compactMap(\.definedName) }.filter { session.isDefined($0) })
+    let parsed = sources.map { (Pipeline.parseStatements($0.source), $0.baseDirectory) }
+    let replaced = Set(parsed.flatMap { $0.0.statements.compactMap(\.definedName) }.filter { session.isDefined($0) })
     let statements: [Statement]
     do {
       // As in a definition file: all or nothing, a name twice is an error, formulas alone are errors.
-      statements = try session.define(sources, formulas: false)
+      statements = try session.define(parsed: parsed, formulas: false)
     } catch let e as TallyError {
       out.error(e.diagnostics.map(rendered).joined())
       out.failed = true

@@ -188,7 +188,7 @@ public final class ReplSession {
   private func runTracking(_ buffer: InputBuffer, amending: Bool) -> (ReplOutput, Bool) {
     var out = ReplOutput()
     let source = Source(name: sourceName, text: buffer.text)
-    let parsed = Parser.parse(source)
+    let parsed = Pipeline.parseStatements(source)
     guard parsed.diagnostics.isEmpty else {
       out.error(render(parsed.diagnostics, buffer))
       return (out, false)

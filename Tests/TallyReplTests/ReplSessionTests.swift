@@ -1,5 +1,5 @@
 import Foundation
-import Tally
+@_spi(Stages) import Tally
 import XCTest
 
 @testable import TallyRepl

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// `--as-of DAY` is the start of the next day in the session zone, even where a DST change
 /// skips that midnight (Chile moved 2024-09-08 00:00 to 01:00; Cuba 2024-03-10 00:00 to 01:00).

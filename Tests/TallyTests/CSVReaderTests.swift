@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// The loader: RFC 4180, type inference over whole columns, TSV, JSON Lines, gzip, and errors
 /// that name `file:line` (LANGUAGE.md section 1).

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Formula + catalog → the exact diagnostic text the user sees.
 final class CheckerTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Operators, functions, calendar arithmetic, time zones and grouping, each with its expected
 /// value computed by hand (the arithmetic is in the comments).

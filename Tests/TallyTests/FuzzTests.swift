@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Nothing ever crashes on bad input: tens of thousands of mutated and random formulas, and
 /// mutated data files, each either give a value or throw a `TallyError`. Seeded, so a failure

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// `by` keys meeting across datasets (LANGUAGE.md section 6).
 final class GroupingTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// JSON Lines: columns in the order keys first appear, escapes decoded, nested values kept as JSON.
 final class JSONLinesTests: XCTestCase {

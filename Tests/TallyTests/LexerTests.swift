@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Tokens with their byte ranges, for every literal form of LANGUAGE.md section 2.
 final class LexerTests: XCTestCase {

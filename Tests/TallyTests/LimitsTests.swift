@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Inputs built to exhaust the stack or trip Foundation get a located error, never a crash.
 final class LimitsTests: XCTestCase {

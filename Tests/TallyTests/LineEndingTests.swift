@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// CSV line ends: LF, CRLF and the lone CR of classic Mac exports read the same rows.
 final class LineEndingTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Which dataset an aggregate reads when its columns are bare names (LANGUAGE.md section 4).
 final class NameResolutionTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Tally against SQLite on the same generated data. Tally reads the CSV fixtures with its own
 /// loader; SQLite gets the same rows as INSERTs from the generator. Every formula has its SQL

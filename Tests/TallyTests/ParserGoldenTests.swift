@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// The golden corpus of the parser: `Golden/parser/NAME.kpi` beside `NAME.expected`, the
 /// statement dump (trees with byte positions) and the rendered diagnostics. Re-record with

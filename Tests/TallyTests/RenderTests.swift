@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Values as reports and the REPL show them, by `format` (LANGUAGE-NOTES "Formats").
 final class RenderTests: XCTestCase {

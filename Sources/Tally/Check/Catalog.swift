@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the checker knows of a dataset: its columns and their types, its time column.
-public struct DatasetSchema: Sendable {
+@_spi(Stages) public struct DatasetSchema: Sendable {
   /// The name formulas use.
   public var name: String
   /// The columns in file order, with their types.
@@ -18,7 +18,7 @@ public struct DatasetSchema: Sendable {
 }
 
 /// A `let NAME = DATASET [where PRED] [time COL]`.
-public struct ViewDefinition: Sendable {
+@_spi(Stages) public struct ViewDefinition: Sendable {
   /// The name formulas use for the view.
   public var name: String
   /// The dataset or view it narrows.
@@ -50,7 +50,7 @@ public struct ValueDefinition: Sendable {
 }
 
 /// The names a formula can use.
-public struct Catalog: Sendable {
+@_spi(Stages) public struct Catalog: Sendable {
   /// Loaded datasets' schemas, by name.
   public var datasets: [String: DatasetSchema] = [:]
   /// Views (`let NAME = DATASET ...`), by name.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Resolves names and types: turns a parsed expression into a `Node` tree, or diagnostics.
 /// It reads no data: only schemas.
-public struct Checker {
+@_spi(Stages) public struct Checker {
   let catalog: Catalog
   let zone: Zone
   private(set) var diagnostics: [Diagnostic] = []

@@ -5,7 +5,7 @@ import Foundation
 /// CSV is read in two passes over the bytes: the first checks the structure (quotes,
 /// field counts, UTF-8) and infers each column's type from all of its values; the second
 /// converts every field straight into the column's typed buffer.
-public enum DataLoader {
+@_spi(Stages) public enum DataLoader {
   /// Loads a file as a dataset. Values without a UTC offset are read in `zone`.
   public static func load(name: String, path: String, zone: Zone) throws -> Dataset {
     var isDir: ObjCBool = false

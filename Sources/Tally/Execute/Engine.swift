@@ -7,7 +7,7 @@ public protocol Engine: AnyObject {
   func execute(_ plan: Plan) throws -> MetricValue
 }
 
-extension Executor: Engine {
+@_spi(Stages) extension Executor: Engine {
   /// Runs a plan over the loaded datasets.
   public func execute(_ plan: Plan) throws -> MetricValue {
     try evaluate(plan.root, asOf: plan.asOf)

@@ -3,7 +3,7 @@ import Foundation
 /// Runs checked formulas over loaded datasets: filters and aggregates are loops over
 /// typed column buffers; row-level results are cached per relation and reused by every
 /// formula of a session.
-public final class Executor {
+@_spi(Stages) public final class Executor {
   let datasets: [String: Dataset]
   let zone: Zone
   var rowCache: [String: Vector] = [:]

@@ -53,8 +53,8 @@ public final class Session {
     self.zone = zone
   }
 
-  /// The names formulas can use.
-  public var catalog: Catalog { state.catalog }
+  /// The names formulas can use (the checker's view of them; front ends ask `kind(of:)`, `schema(of:)`).
+  @_spi(Stages) public var catalog: Catalog { state.catalog }
   /// The loaded datasets by name.
   public var datasets: [String: Dataset] { state.datasets }
   /// Metric statements in definition order.

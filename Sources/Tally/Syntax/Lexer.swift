@@ -2,7 +2,7 @@ import Foundation
 
 /// Turns Tally text into tokens. A line break ends a statement unless a bracket is open
 /// or the next non-blank line starts with white space.
-public struct Lexer {
+@_spi(Stages) public struct Lexer {
   let source: Source
   private let scalars: [Unicode.Scalar]
   private let offsets: [Int]  // utf8 offset of each scalar, plus the end

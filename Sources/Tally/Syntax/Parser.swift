@@ -15,7 +15,7 @@ public struct ParsedSource: Sendable {
 
 /// A recursive-descent parser, one function per precedence level. It reports every
 /// malformed statement, skipping to the next statement after each error.
-public struct Parser {
+@_spi(Stages) public struct Parser {
   let source: Source
   let tokens: [Token]
   let docLines: [Int: String]

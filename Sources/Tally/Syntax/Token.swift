@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a token is.
-public enum TokenKind: Equatable, Sendable {
+@_spi(Stages) public enum TokenKind: Equatable, Sendable {
   case identifier(String)
   /// A backquoted name: never a keyword.
   case quotedIdentifier(String)
@@ -18,7 +18,7 @@ public enum TokenKind: Equatable, Sendable {
 }
 
 /// A token and where it stands.
-public struct Token: Sendable {
+@_spi(Stages) public struct Token: Sendable {
   /// What the token is.
   public var kind: TokenKind
   /// The bytes it was read from.
@@ -28,7 +28,7 @@ public struct Token: Sendable {
 }
 
 /// The tokens of a source, with its `##` comment lines (for metric descriptions).
-public struct LexedSource: Sendable {
+@_spi(Stages) public struct LexedSource: Sendable {
   /// The tokens in order, ending with `.eof`.
   public var tokens: [Token]
   /// Line number to `##` comment text, for comment lines that hold nothing else.

@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Tally
+@_spi(Stages) @testable import Tally
 
 /// Each stage of `tally check` runs once: every formula is resolved against the headers once,
 /// checked against the data once, and evaluated from that plan; the default as-of is found once.
