@@ -111,3 +111,37 @@ extension Session {
     return g.sortedRows
   }
 }
+
+/// A stage's golden corpus: `Golden/STAGE/NAME.kpi` beside `NAME.expected`, what the stage
+/// makes of the input. `RECORD_GOLDEN=1` writes the expected files; review every change by eye.
+enum GoldenCorpus {
+  /// Compares `render` of every input of the stage with its expected file.
+  static func check(
+    _ stage: String, atLeast minimum: Int, file: StaticString = #filePath, line: UInt = #line, _ render: (String, URL) throws -> String
+  ) throws {
+    let golden = TestEnv.resourceDirectory("Golden").appendingPathComponent(stage)
+    let sourceGolden = TestEnv.sourceDirectory.appendingPathComponent("Golden/\(stage)")
+    let names = try FileManager.default.contentsOfDirectory(atPath: golden.path).filter { $0.hasSuffix(".kpi") }.sorted()
+    XCTAssertGreaterThanOrEqual(names.count, minimum, "the \(stage) corpus is missing files", file: file, line: line)
+    for name in names {
+      let got = try render(name, golden.appendingPathComponent(name))
+      let expectedName = String(name.dropLast(4)) + ".expected"
+      if TestEnv.recording {
+        try got.write(to: sourceGolden.appendingPathComponent(expectedName), atomically: true, encoding: .utf8)
+        continue
+      }
+      guard let want = try? String(contentsOf: golden.appendingPathComponent(expectedName), encoding: .utf8) else {
+        XCTFail("\(stage)/\(expectedName) is missing; record it with RECORD_GOLDEN=1 and review it", file: file, line: line)
+        continue
+      }
+      if got != want {
+        XCTFail("\(stage)/\(name) does not match \(expectedName):\n--- expected\n\(want)--- got\n\(got)", file: file, line: line)
+      }
+    }
+  }
+
+  /// Diagnostics as the user sees them, with the corpus directory left out of file names.
+  static func rendered(_ error: Error, in directory: URL) -> String {
+    renderedErrors(error).replacingOccurrences(of: directory.path + "/", with: "")
+  }
+}

@@ -70,6 +70,7 @@ import Foundation
   /// The deepest checked tree, `let`s and metrics inlined, before a formula is refused.
   static let maxDepth = 160
 
+  /// Checks one node: a dispatcher to the rule for each kind of expression.
   mutating func check(_ e: Expr, _ ctx0: Context) -> Node? {
     var ctx = ctx0
     ctx.depth += 1
@@ -84,101 +85,18 @@ import Foundation
     case .literal(let l): return literal(l, e.range, ctx)
     case .name(let n): return name(n, e.range, ctx)
     case .member(let d, let c, let cr): return member(d, c, cr, e.range, ctx)
-    case .negate(let x):
-      guard let n = check(x, ctx) else { return nil }
-      guard [.int, .number, .duration, .null].contains(n.type) else {
-        error(CheckMessage.unaryMismatch("-", n.type.description), ctx, e.range)
-        return nil
-      }
-      if case .interval(let d) = n.kind { return Node(.interval(d.negated), .duration, e.range) }
-      return Node(.negate(n), n.type, e.range)
-    case .not(let x):
-      guard let n = check(x, ctx) else { return nil }
-      guard n.type == .bool || n.type == .null else {
-        error(CheckMessage.unaryMismatch("not", n.type.description), ctx, e.range)
-        return nil
-      }
-      return Node(.not(n), .bool, e.range)
-    case .binary(let op, let a, let b):
-      let l = check(a, ctx)
-      let r = check(b, ctx)
-      guard let l, let r else { return nil }
-      guard let t = binaryType(op, l.type, r.type) else {
-        error(
-          CheckMessage.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, e.range,
-          notes: binaryHint(op, l.type, r.type))
-        return nil
-      }
-      return Node(.binary(op, l, r), t, e.range)
+    case .negate(let x): return negate(x, e.range, ctx)
+    case .not(let x): return not(x, e.range, ctx)
+    case .binary(let op, let a, let b): return binary(op, a, b, e.range, ctx)
     case .isNull(let x, let neg):
       guard let n = check(x, ctx) else { return nil }
       return Node(.isNull(n, negated: neg), .bool, e.range)
-    case .inList(let x, let items, let neg):
-      guard let n = check(x, ctx) else { return nil }
-      var list: [Node] = []
-      for it in items {
-        guard let m = check(it, ctx) else { return nil }
-        guard binaryType(.eq, n.type, m.type) != nil else {
-          error(CheckMessage.typeMismatch("in", n.type.description, m.type.description), ctx, it.range)
-          return nil
-        }
-        list.append(m)
-      }
-      return Node(.inList(n, list, negated: neg), .bool, e.range)
-    case .call(let f, let args, let filter):
-      if let agg = AggregateFunction(rawValue: f) { return aggregate(agg, args, filter, e.range, ctx) }
-      if let fn = Function(rawValue: f) {
-        if let filter {
-          error(CheckMessage.whereOutsideAggregate(f), ctx, filter.range)
-          return nil
-        }
-        return function(fn, args, e.range, ctx)
-      }
-      let all = AggregateFunction.allCases.map(\.rawValue) + Function.allCases.map(\.rawValue)
-      error(CheckMessage.unknownFunction(f), ctx, SourceRange(e.range.start, e.range.start + f.utf8.count), notes: suggestion(f, in: all))
-      return nil
-    case .over(let x, let w):
-      if case .row = ctx.level {
-        error(CheckMessage.rowLevelClause, ctx, e.range)
-        return nil
-      }
-      var inner = ctx
-      inner.windowed = true
-      guard let n = check(x, inner) else { return nil }
-      return Node(.over(n, w), n.type, e.range)
-    case .offset(let x, let d):
-      if case .row = ctx.level {
-        error(CheckMessage.rowLevelClause, ctx, e.range)
-        return nil
-      }
-      guard let n = check(x, ctx) else { return nil }
-      return Node(.offset(n, d), n.type, e.range)
-    case .at(let x, let t):
-      if case .row = ctx.level {
-        error(CheckMessage.rowLevelClause, ctx, e.range)
-        return nil
-      }
-      guard let inst = Instant(t) else {
-        error(SyntaxMessage.badTimeLiteral(t), ctx, e.range)
-        return nil
-      }
-      guard let n = check(x, ctx) else { return nil }
-      return Node(.at(n, inst), n.type, e.range)
-    case .by(let x, let keys):
-      if case .row = ctx.level {
-        error(CheckMessage.rowLevelClause, ctx, e.range)
-        return nil
-      }
-      if ctx.grouping != nil {
-        error(CheckMessage.nestedBy, ctx, e.range)
-        return nil
-      }
-      var inner = ctx
-      inner.grouping = keys
-      inner.groupingSource = ctx.source
-      groupKeyTypes = [:]
-      guard let n = check(x, inner) else { return nil }
-      return Node(.by(n, keys.map(\.key)), n.type, e.range)
+    case .inList(let x, let items, let neg): return inList(x, items, negated: neg, e.range, ctx)
+    case .call(let f, let args, let filter): return call(f, args, filter, e.range, ctx)
+    case .over(let x, let w): return over(x, w, e.range, ctx)
+    case .offset(let x, let d): return offset(x, d, e.range, ctx)
+    case .at(let x, let t): return at(x, t, e.range, ctx)
+    case .by(let x, let keys): return by(x, keys, e.range, ctx)
     }
   }
 

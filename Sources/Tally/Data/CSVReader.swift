@@ -51,87 +51,33 @@ struct CSVReader {
     _ p: UnsafeBufferPointer<UInt8>, from offset: Int, line startLine: Int, columns: Int?, sink: inout S, limit: Int?
   ) throws -> (offset: Int, line: Int) {
     let n = p.count
-    let d = delimiter
     var i = offset
     var line = startLine
     var records = 0
     var scratch: [UInt8] = []
     while i < n {
       if let limit, records >= limit { break }
-      let recordLine = line
-      if (columns ?? 2) > 1 {
-        if p[i] == 10 {
-          i += 1
-          line += 1
-          continue
-        }
-        if p[i] == 13 {  // CRLF, or a lone CR (classic Mac line ends)
-          i += i + 1 < n && p[i + 1] == 10 ? 2 : 1
-          line += 1
-          continue
-        }
+      if (columns ?? 2) > 1, let next = Self.blankLine(p, i) {
+        i = next
+        line += 1
+        continue
       }
+      let recordLine = line
       var col = 0
       while true {
-        if i < n, p[i] == 34 {  // quoted field
-          let quoteLine = line
-          i += 1
-          let fs = i
-          var escaped = false
-          var fe = -1
-          while i < n {
-            let c = p[i]
-            if c == 34 {
-              if i + 1 < n, p[i + 1] == 34 {
-                escaped = true
-                i += 2
-                continue
-              }
-              fe = i
-              i += 1
-              break
-            }
-            if c == 10 || (c == 13 && (i + 1 == n || p[i + 1] != 10)) { line += 1 }
-            i += 1
-          }
-          if fe < 0 {
-            throw TallyError(
-              .dataError(
-                DataMessage.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
-                notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
-          }
-          if i < n, p[i] != d, p[i] != 10, p[i] != 13 {
-            throw TallyError(
-              .dataError(
-                DataMessage.textAfterClosingQuote(field: col + 1), file: path, line: line,
-                column: lineAndColumn(p, i).column,
-                notes: ["quote the whole field and double any quote inside it"]))
-          }
-          if columns == nil || col < columns! {
-            if escaped {
-              scratch.removeAll(keepingCapacity: true)
-              var k = fs
-              while k < fe {
-                scratch.append(p[k])
-                k += p[k] == 34 ? 2 : 1
-              }
-              scratch.withUnsafeBufferPointer { sink.field(col, $0, 0, $0.count, escaped: true) }
-            } else {
-              sink.field(col, p, fs, fe, escaped: false)
-            }
-          }
+        if i < n, p[i] == 34 {
+          try quotedField(p, &i, &line, field: col, record: recordLine, columns: columns, sink: &sink, scratch: &scratch)
         } else {
           let fs = i
           while i < n {
             let c = p[i]
-            if c == d || c == 10 { break }
-            if c == 13 { break }
+            if c == delimiter || c == 10 || c == 13 { break }
             i += 1
           }
           if columns == nil || col < columns! { sink.field(col, p, fs, i, escaped: false) }
         }
         col += 1
-        if i < n, p[i] == d {
+        if i < n, p[i] == delimiter {
           i += 1
           continue
         }
@@ -144,7 +90,9 @@ struct CSVReader {
         throw TallyError(
           .dataError(
             DataMessage.fieldCount(col, header: columns), file: path, line: recordLine,
-            notes: [col > columns ? "quote fields that contain '\(d == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"]))
+            notes: [
+              col > columns ? "quote fields that contain '\(delimiter == 9 ? "\\t" : ",")'" : "add the missing fields (empty for null)"
+            ]))
       }
       sink.endRecord()
       records += 1
@@ -153,6 +101,66 @@ struct CSVReader {
     return (i, line)
   }
 
+  /// Where the line after a blank line at `i` starts (LF, CRLF, or a lone CR as classic Mac
+  /// files end lines), or nil when the line at `i` is not blank.
+  @inline(__always) static func blankLine(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+    if p[i] == 10 { return i + 1 }
+    if p[i] == 13 { return i + 1 < p.count && p[i + 1] == 10 ? i + 2 : i + 1 }
+    return nil
+  }
+
+  /// A quoted field from the quote at `i`: hands its text (doubled quotes undone) to the sink,
+  /// and leaves `i` after the closing quote, counting the line breaks inside it.
+  @inline(__always) func quotedField<S: FieldSink>(
+    _ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ line: inout Int, field col: Int, record recordLine: Int, columns: Int?,
+    sink: inout S, scratch: inout [UInt8]
+  ) throws {
+    let n = p.count
+    let quoteLine = line
+    i += 1
+    let fs = i
+    var escaped = false
+    var fe = -1
+    while i < n {
+      let c = p[i]
+      if c == 34 {
+        if i + 1 < n, p[i + 1] == 34 {
+          escaped = true
+          i += 2
+          continue
+        }
+        fe = i
+        i += 1
+        break
+      }
+      if c == 10 || (c == 13 && (i + 1 == n || p[i + 1] != 10)) { line += 1 }
+      i += 1
+    }
+    if fe < 0 {
+      throw TallyError(
+        .dataError(
+          DataMessage.unterminatedQuote, file: path, line: quoteLine, column: lineAndColumn(p, fs - 1).column,
+          notes: ["the quote opens field \(col + 1) of the record at line \(recordLine)"]))
+    }
+    if i < n, p[i] != delimiter, p[i] != 10, p[i] != 13 {
+      throw TallyError(
+        .dataError(
+          DataMessage.textAfterClosingQuote(field: col + 1), file: path, line: line, column: lineAndColumn(p, i).column,
+          notes: ["quote the whole field and double any quote inside it"]))
+    }
+    guard columns == nil || col < columns! else { return }
+    if escaped {
+      scratch.removeAll(keepingCapacity: true)
+      var k = fs
+      while k < fe {
+        scratch.append(p[k])
+        k += p[k] == 34 ? 2 : 1
+      }
+      scratch.withUnsafeBufferPointer { sink.field(col, $0, 0, $0.count, escaped: true) }
+    } else {
+      sink.field(col, p, fs, fe, escaped: false)
+    }
+  }
 }
 
 /// The line (after LF, CRLF or a lone CR) and the column (in characters, from 1) of a byte

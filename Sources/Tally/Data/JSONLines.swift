@@ -70,99 +70,28 @@ enum JSONLinesReader {
 
 /// Reads one JSON object's members in order: scalars as text (strings unescaped, numbers and
 /// booleans as written, null as nil), nested arrays and objects as their JSON text.
-enum JSONObjectScanner {
+struct JSONObjectScanner {
   struct Failure: Error {
     var reason: String
     var offset: Int
   }
 
+  let p: UnsafeBufferPointer<UInt8>
+  var i = 0
+  var n: Int { p.count }
+
+  /// The members of the object on a line.
   static func fields(_ p: UnsafeBufferPointer<UInt8>) throws -> [(String, String?)] {
-    var i = 0
-    let n = p.count
-    func fail(_ why: String) -> Failure { Failure(reason: why, offset: min(i, n)) }
-    func space() { while i < n, p[i] == 32 || p[i] == 9 || p[i] == 13 { i += 1 } }
-    func string() throws -> String {
-      guard i < n, p[i] == 34 else { throw fail("expected a string") }
-      let open = i
-      i += 1
-      var out: [UInt8] = []
-      while i < n, p[i] != 34 {
-        if p[i] == 92 {
-          i += 1
-          guard i < n else { break }
-          switch p[i] {
-          case 110: out.append(10)
-          case 116: out.append(9)
-          case 114: out.append(13)
-          case 98: out.append(8)
-          case 102: out.append(12)
-          case 117:
-            func hex4() throws -> UInt32 {
-              guard i + 4 < n,
-                let v = UInt32(String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16)
-              else { throw fail("bad \\u escape") }
-              i += 4
-              return v
-            }
-            var v = try hex4()
-            if v >= 0xD800 && v < 0xDC00, i + 2 < n, p[i + 1] == 92, p[i + 2] == 117 {
-              i += 2
-              let lo = try hex4()
-              v = 0x10000 + ((v - 0xD800) << 10) + (lo &- 0xDC00)
-            }
-            out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{FFFD}").utf8)
-          default: out.append(p[i])  // \" \\ \/
-          }
-          i += 1
-        } else {
-          out.append(p[i])
-          i += 1
-        }
-      }
-      guard i < n else { throw Failure(reason: "unterminated string", offset: open) }
-      i += 1
-      return String(decoding: out, as: UTF8.self)
-    }
-    func value() throws -> String? {
-      space()
-      guard i < n else { throw fail("expected a value") }
-      switch p[i] {
-      case 34: return try string()
-      case 123, 91:  // nested: keep the JSON text
-        let start = i
-        var depth = 0
-        var inString = false
-        while i < n {
-          let c = p[i]
-          if inString {
-            if c == 92 { i += 1 } else if c == 34 { inString = false }
-          } else if c == 34 {
-            inString = true
-          } else if c == 123 || c == 91 {
-            depth += 1
-          } else if c == 125 || c == 93 {
-            depth -= 1
-            if depth == 0 {
-              i += 1
-              return String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
-            }
-          }
-          i += 1
-        }
-        throw fail("unclosed array or object")
-      default:
-        let start = i
-        while i < n, p[i] != 44, p[i] != 125, p[i] != 32, p[i] != 9, p[i] != 13 { i += 1 }
-        let word = String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
-        if word == "null" { return nil }
-        if word == "true" || word == "false" { return word }
-        guard word.first.map({ $0 == "-" || $0.isNumber }) == true, Double(word) != nil else {
-          i = start
-          throw fail("unexpected '\(word.prefix(20))'")
-        }
-        return word
-      }
-    }
+    var s = JSONObjectScanner(p: p)
+    return try s.object()
+  }
+
+  func fail(_ why: String) -> Failure { Failure(reason: why, offset: min(i, n)) }
+
+  mutating func space() { while i < n, p[i] == 32 || p[i] == 9 || p[i] == 13 { i += 1 } }
+
+  /// object -> '{' [ string ':' value { ',' string ':' value } ] '}', alone on the line
+  mutating func object() throws -> [(String, String?)] {
     space()
     guard i < n, p[i] == 123 else { throw fail("not an object") }
     i += 1
@@ -192,5 +121,97 @@ enum JSONObjectScanner {
     space()
     guard i == n else { throw fail("text after the object") }
     return out
+  }
+
+  /// A string, unescaped.
+  mutating func string() throws -> String {
+    guard i < n, p[i] == 34 else { throw fail("expected a string") }
+    let open = i
+    i += 1
+    var out: [UInt8] = []
+    while i < n, p[i] != 34 {
+      guard p[i] == 92 else {
+        out.append(p[i])
+        i += 1
+        continue
+      }
+      i += 1
+      guard i < n else { break }
+      switch p[i] {
+      case 110: out.append(10)
+      case 116: out.append(9)
+      case 114: out.append(13)
+      case 98: out.append(8)
+      case 102: out.append(12)
+      case 117:
+        var v = try hex4()
+        if v >= 0xD800 && v < 0xDC00, i + 2 < n, p[i + 1] == 92, p[i + 2] == 117 {
+          i += 2
+          let lo = try hex4()
+          v = 0x10000 + ((v - 0xD800) << 10) + (lo &- 0xDC00)
+        }
+        out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{FFFD}").utf8)
+      default: out.append(p[i])  // \" \\ \/
+      }
+      i += 1
+    }
+    guard i < n else { throw Failure(reason: "unterminated string", offset: open) }
+    i += 1
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The four hex digits after `\u`.
+  mutating func hex4() throws -> UInt32 {
+    guard i + 4 < n, let v = UInt32(String(decoding: UnsafeBufferPointer(rebasing: p[(i + 1)...(i + 4)]), as: UTF8.self), radix: 16)
+    else { throw fail("bad \\u escape") }
+    i += 4
+    return v
+  }
+
+  /// A member's value: a string, nested JSON kept as its text, a number or a boolean as
+  /// written, or nil for null.
+  mutating func value() throws -> String? {
+    space()
+    guard i < n else { throw fail("expected a value") }
+    switch p[i] {
+    case 34: return try string()
+    case 123, 91: return try nested()
+    default:
+      let start = i
+      while i < n, p[i] != 44, p[i] != 125, p[i] != 32, p[i] != 9, p[i] != 13 { i += 1 }
+      let word = String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+      if word == "null" { return nil }
+      if word == "true" || word == "false" { return word }
+      guard word.first.map({ $0 == "-" || $0.isNumber }) == true, Double(word) != nil else {
+        i = start
+        throw fail("unexpected '\(word.prefix(20))'")
+      }
+      return word
+    }
+  }
+
+  /// A nested array or object, as its JSON text.
+  mutating func nested() throws -> String {
+    let start = i
+    var depth = 0
+    var inString = false
+    while i < n {
+      let c = p[i]
+      if inString {
+        if c == 92 { i += 1 } else if c == 34 { inString = false }
+      } else if c == 34 {
+        inString = true
+      } else if c == 123 || c == 91 {
+        depth += 1
+      } else if c == 125 || c == 93 {
+        depth -= 1
+        if depth == 0 {
+          i += 1
+          return String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+        }
+      }
+      i += 1
+    }
+    throw fail("unclosed array or object")
   }
 }

@@ -67,84 +67,12 @@ import Foundation
       case " ", "\t", "\r":
         i += 1
         sawSpace = true
-      case "\n":
-        i += 1
-        line += 1
-        sawSpace = true
-        // Look ahead only when a statement is open (keeps runs of blank lines linear).
-        if depth == 0 && !(tokens.last.map { $0.kind == .newline } ?? true) && !nextLineContinues() {
-          tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
-        } else if depth > 0 && nextLineStartsDefinition() {
-          // A bracket left open does not swallow the next definition: the statement ends here
-          // (and is reported unclosed), and `metric b = ...` below is read on its own.
-          depth = 0
-          tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
-        }
-      case "#":
-        let atLineStart = tokens.last.map { $0.kind == .newline } ?? true
-        let lineStart = lineBeginsBlank(before: start)
-        while let d = peek(), d != "\n" { i += 1 }
-        let text = source.slice(offsets[start]..<offsets[i])
-        if text.hasPrefix("##"), lineStart, atLineStart || depth == 0 {
-          docLines[line] = text.dropFirst(2).trimmingCharacters(in: .whitespaces)
-        }
+      case "\n": lexLineBreak()
+      case "#": lexComment()
       case "\"": lexString()
-      case "`":
-        i += 1
-        var name = ""
-        while let d = peek(), d != "`", d != "\n" {
-          name.unicodeScalars.append(d)
-          i += 1
-        }
-        if peek() == "`" {
-          i += 1
-          add(.quotedIdentifier(name), from: start)
-        } else {
-          error(SyntaxMessage.unterminatedBackquote, from: start)
-        }
+      case "`": lexBackquoted()
       case "@": lexTime()
-      case "(", "[":
-        i += 1
-        depth += 1
-        add(.punct(String(c)), from: start)
-      case ")", "]":
-        i += 1
-        depth = max(0, depth - 1)
-        add(.punct(String(c)), from: start)
-      case "+", "-", "*", "/", ",", ".", "%":
-        i += 1
-        add(.punct(String(c)), from: start)
-      case "=":
-        i += 1
-        if peek() == "=" { i += 1 }
-        add(.punct("="), from: start)
-      case "!":
-        i += 1
-        if peek() == "=" {
-          i += 1
-          add(.punct("!="), from: start)
-        } else {
-          error(SyntaxMessage.unexpectedCharacter("!"), from: start, notes: ["write 'not' or '!='"])
-        }
-      case "<":
-        i += 1
-        if peek() == "=" {
-          i += 1
-          add(.punct("<="), from: start)
-        } else if peek() == ">" {
-          i += 1
-          add(.punct("!="), from: start)
-        } else {
-          add(.punct("<"), from: start)
-        }
-      case ">":
-        i += 1
-        if peek() == "=" {
-          i += 1
-          add(.punct(">="), from: start)
-        } else {
-          add(.punct(">"), from: start)
-        }
+      case "(", "[", ")", "]", "+", "-", "*", "/", ",", ".", "%", "=", "!", "<", ">": lexPunctuation(c)
       default:
         if Lexer.isDigit(c) {
           lexNumber()
@@ -165,6 +93,86 @@ import Foundation
       tokens.append(Token(kind: .newline, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
     }
     tokens.append(Token(kind: .eof, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
+  }
+
+  /// A line break ends the statement unless a bracket is open or the next line is indented.
+  private mutating func lexLineBreak() {
+    let start = i
+    i += 1
+    line += 1
+    sawSpace = true
+    // Look ahead only when a statement is open (keeps runs of blank lines linear).
+    if depth == 0 && !(tokens.last.map { $0.kind == .newline } ?? true) && !nextLineContinues() {
+      tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
+    } else if depth > 0 && nextLineStartsDefinition() {
+      // A bracket left open does not swallow the next definition: the statement ends here
+      // (and is reported unclosed), and `metric b = ...` below is read on its own.
+      depth = 0
+      tokens.append(Token(kind: .newline, range: SourceRange(offsets[start], offsets[start] + 1), spaceBefore: true))
+    }
+  }
+
+  /// A comment to the end of the line; a `##` line on its own is kept as a description line.
+  private mutating func lexComment() {
+    let start = i
+    let atLineStart = tokens.last.map { $0.kind == .newline } ?? true
+    let lineStart = lineBeginsBlank(before: start)
+    while let d = peek(), d != "\n" { i += 1 }
+    let text = source.slice(offsets[start]..<offsets[i])
+    if text.hasPrefix("##"), lineStart, atLineStart || depth == 0 {
+      docLines[line] = text.dropFirst(2).trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  /// `` `any name` ``, never a keyword.
+  private mutating func lexBackquoted() {
+    let start = i
+    i += 1
+    var name = ""
+    while let d = peek(), d != "`", d != "\n" {
+      name.unicodeScalars.append(d)
+      i += 1
+    }
+    if peek() == "`" {
+      i += 1
+      add(.quotedIdentifier(name), from: start)
+    } else {
+      error(SyntaxMessage.unterminatedBackquote, from: start)
+    }
+  }
+
+  /// Brackets (counted, since a line break inside them continues the statement) and operators;
+  /// `==` is `=`, `<>` is `!=`.
+  private mutating func lexPunctuation(_ c: Unicode.Scalar) {
+    let start = i
+    i += 1
+    switch c {
+    case "(", "[": depth += 1
+    case ")", "]": depth = max(0, depth - 1)
+    case "=":
+      if peek() == "=" { i += 1 }
+    case "!":
+      guard peek() == "=" else {
+        error(SyntaxMessage.unexpectedCharacter("!"), from: start, notes: ["write 'not' or '!='"])
+        return
+      }
+      i += 1
+      add(.punct("!="), from: start)
+      return
+    case "<", ">":
+      if peek() == "=" {
+        i += 1
+        add(.punct(c == "<" ? "<=" : ">="), from: start)
+        return
+      }
+      if c == "<", peek() == ">" {
+        i += 1
+        add(.punct("!="), from: start)
+        return
+      }
+    default: break
+    }
+    add(.punct(String(c)), from: start)
   }
 
   private func lineBeginsBlank(before start: Int) -> Bool {
