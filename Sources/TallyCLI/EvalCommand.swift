@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tally
+import TallyDriver
 
 /// `tally eval EXPR`: evaluate one formula and print its value.
 struct EvalCommand: ParsableCommand {
@@ -30,7 +31,7 @@ struct EvalCommand: ParsableCommand {
 
   func run() throws {
     let session = try options.makeSession()
-    let formula = expression.hasPrefix(" -") ? String(expression.dropFirst()) : expression
+    let formula = CommandLineArguments.evalFormula(expression)
     let result = try session.evaluate(formula)
     let out: String
     switch format {

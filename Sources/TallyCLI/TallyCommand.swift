@@ -15,12 +15,14 @@ struct TallyCommand: ParsableCommand {
   )
 
   static func main() {
+    let arguments = CommandLineArguments.withSubcommand(
+      Array(CommandLine.arguments.dropFirst()), subcommands: configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"])
     // The REPL's line editor belongs on the main thread.
-    if replArguments(Array(CommandLine.arguments.dropFirst())).first == "repl" { return run() }
+    if arguments.first == "repl" { return run(arguments) }
     // Deep (but accepted) formulas recurse; give them a large stack rather than the main thread's.
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-      run()
+      run(arguments)
       done.signal()
     }
     thread.stackSize = 256 << 20
@@ -28,46 +30,9 @@ struct TallyCommand: ParsableCommand {
     done.wait()
   }
 
-  /// The arguments, with `repl` put first when they name no subcommand: `tally`,
-  /// `tally data.csv`, `tally --tz Asia/Shanghai` start the REPL. `--help`, `--version`
-  /// and a word that looks like a misspelt subcommand (`tally evl`) are left to the parser.
-  static func replArguments(_ arguments: [String]) -> [String] {
-    let subcommands = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
-    let rootOptions = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"]
-    guard let first = arguments.first else { return ["repl"] }
-    if subcommands.contains(first) || rootOptions.contains(where: { first == $0 || first.hasPrefix($0 + "=") }) { return arguments }
-    let looksLikeWord = !first.hasPrefix("-") && !first.contains { "/.=".contains($0) }
-    if looksLikeWord, !FileManager.default.fileExists(atPath: first), subcommands.contains(where: { editDistance($0, first) <= 2 }) {
-      return arguments
-    }
-    return ["repl"] + arguments
-  }
-
-  private static func run() {
-    var arguments = replArguments(Array(CommandLine.arguments.dropFirst()))
-    // A negative UTC offset (`--tz -05:00`) is a value, not an option.
-    var j = 0
-    while j + 1 < arguments.count {
-      if ["--tz", "--as-of"].contains(arguments[j]), let c = arguments[j + 1].dropFirst().first, arguments[j + 1].hasPrefix("-"), c.isNumber
-      {
-        arguments[j...j + 1] = [arguments[j] + "=" + arguments[j + 1]]
-      }
-      j += 1
-    }
-    // A formula that starts with '-' (`tally eval '-1 + 2'`) is not an option: a leading
-    // space keeps the parser from reading it as one; EvalCommand drops that space again.
-    if let i = arguments.firstIndex(where: { $0 == "eval" }) {
-      var k = i + 1
-      while k < arguments.count {
-        let a = arguments[k]
-        if ["--data", "--file", "--as-of", "--tz", "--format"].contains(a) {
-          k += 2
-          continue
-        }
-        if a.hasPrefix("-"), !a.hasPrefix("--"), a != "-h", a.count > 1 { arguments[k] = " " + a }
-        k += 1
-      }
-    }
+  /// Parses and runs a command; every error ends in its exit status (`ExitStatus`).
+  private static func run(_ given: [String]) {
+    let arguments = CommandLineArguments.protectingValues(given)
     do {
       var command = try parseAsRoot(arguments)
       try command.run()

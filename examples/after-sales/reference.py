@@ -7,7 +7,8 @@ It exists to cross-check tally:
     python3 examples/after-sales/reference.py
     tally check examples/after-sales --tz Asia/Shanghai --format json
 
-should agree (durations are printed here in hours; tally's JSON gives seconds).
+should agree (durations are printed here in hours; tally's JSON gives seconds);
+`python3 examples/after-sales/reference.py --compare report.json` checks that they do.
 The window rules follow LANGUAGE.md section 5: `over 28d` is [E - 28 days, E),
 `over month` / `over quarter` run from the start of the calendar period to E,
 `offset 7d` moves E back a week, and no row whose time is at or after E is read.
@@ -15,8 +16,10 @@ Naive timestamps are local time; part_requests' +08:00 offsets are the same zone
 """
 
 import csv
+import json
 import math
 import os
+import sys
 from datetime import datetime, timedelta
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
@@ -260,8 +263,38 @@ def main():
             return ", ".join("%s %s" % (k, fmt(x)) for k, x in v.items())
         return "null" if v is None else "%.4f" % v
 
+    if len(sys.argv) == 3 and sys.argv[1] == "--compare":
+        sys.exit(compare(m, sys.argv[2]))
     for k, v in m.items():
         print("%-38s %s" % (k, fmt(v)))
+
+
+def compare(m, report_path):
+    """Compares every metric computed here with tally's JSON report; 0 when all agree."""
+    with open(report_path, encoding="utf-8") as f:
+        report = {x["name"]: x["value"] for x in json.load(f)["metrics"]}
+
+    def close(a, b):
+        if a is None or b is None:
+            return a is None and b is None
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+    bad = 0
+    for key, want in m.items():
+        name, hours = (key[:-4], True) if key.endswith(" (h)") else (key, False)
+        got = report.get(name)
+        if isinstance(want, dict):
+            rows = {str(r[0]): r[-1] for r in (got or {}).get("rows", [])}
+            ok = set(rows) == {str(k) for k in want} and all(
+                close(rows[str(k)] / 3600 if hours and rows[str(k)] is not None else rows[str(k)], v)
+                for k, v in want.items())
+        else:
+            ok = close(got / 3600 if hours and got is not None else got, want)
+        if not ok:
+            bad += 1
+            print("%s: tally %s, reference %s" % (name, got, want))
+    print("%d metrics compared, %d differ" % (len(m), bad))
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
