@@ -16,7 +16,8 @@ struct TallyCommand: ParsableCommand {
 
   static func main() {
     let arguments = CommandLineArguments.withSubcommand(
-      Array(CommandLine.arguments.dropFirst()), subcommands: configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"])
+      Array(CommandLine.arguments.dropFirst()), subcommands: configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+    )
     // The REPL's line editor belongs on the main thread.
     if arguments.first == "repl" { return run(arguments) }
     // Deep (but accepted) formulas recurse; give them a large stack rather than the main thread's.

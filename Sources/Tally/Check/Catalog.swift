@@ -17,24 +17,27 @@ import Foundation
   func type(of column: String) -> ValueType? { columns.first { $0.name == column }?.type ?? (open ? .null : nil) }
 }
 
-/// A `let NAME = DATASET [where PRED] [time COL]`.
+/// A `let NAME = DATASET [where PRED] [time COL]`: the statement, and where it was written.
 @_spi(Stages) public struct ViewDefinition: Sendable {
-  /// The name formulas use for the view.
-  public var name: String
-  /// The dataset or view it narrows.
-  public var base: String
-  /// Where the base's name is written (inside any backquotes).
-  public var baseRange: SourceRange
-  /// The `where` predicate, checked per row of the base; nil for none.
-  public var filter: Expr?
-  /// The `time` column it reads instead of the base's, if given.
-  public var time: String?
-  /// Where the time column's name is written.
-  public var timeRange: SourceRange?
-  /// The source it was defined in; `filter`'s ranges index it.
+  /// The view as written.
+  public var decl: ViewDecl
+  /// The source it was defined in; the declaration's ranges index it.
   public var source: Source
   /// The range of the whole statement, for diagnostics.
   public var range: SourceRange
+
+  /// The name formulas use for the view.
+  public var name: String { decl.name }
+  /// The dataset or view it narrows.
+  public var base: String { decl.base }
+  /// Where the base's name is written (inside any backquotes).
+  public var baseRange: SourceRange { decl.baseRange }
+  /// The `where` predicate, checked per row of the base; nil for none.
+  public var filter: Expr? { decl.filter }
+  /// The `time` column it reads instead of the base's, if given.
+  public var time: String? { decl.time }
+  /// Where the time column's name is written.
+  public var timeRange: SourceRange? { decl.timeRange }
 }
 
 /// A `let NAME = EXPR` or a `metric`.

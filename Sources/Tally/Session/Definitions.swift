@@ -81,15 +81,13 @@ struct Definitions {
     case .dataset(let decl): try declareDataset(decl, st, site: site, baseDirectory: baseDirectory)
     case .view(let v):
       state.removeName(v.name)
-      state.catalog.views[v.name] = ViewDefinition(
-        name: v.name, base: v.base, baseRange: v.baseRange, filter: v.filter, time: v.time, timeRange: v.timeRange, source: st.source,
-        range: st.range)
+      state.catalog.views[v.name] = ViewDefinition(decl: v, source: st.source, range: st.range)
       state.sites[v.name] = site
     case .value(let name, let e):
       state.removeName(name)
       if case .name(let base) = e.kind, state.catalog.datasets[base] != nil || state.catalog.views[base] != nil {
         state.catalog.views[name] = ViewDefinition(
-          name: name, base: base, baseRange: e.range, filter: nil, time: nil, source: st.source, range: st.range)
+          decl: ViewDecl(name: name, base: base, baseRange: e.range), source: st.source, range: st.range)
       } else {
         state.catalog.values[name] = ValueDefinition(name: name, expr: e, source: st.source, metric: nil)
       }
