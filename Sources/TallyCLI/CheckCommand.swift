@@ -59,12 +59,13 @@ struct CheckCommand: ParsableCommand {
     let report = try session.runChecks()
     let out: String
     switch format {
-    case .table: out = Report.table(report, zone: session.zone, color: Terminal.stdoutIsTTY)
+    case .table: out = Report.table(report, zone: session.zone, color: Terminal.stdoutIsTTY, maxCellWidth: Terminal.columns)
     case .json: out = Report.json(report, zone: session.zone)
     case .junit: out = Report.junit(report, zone: session.zone, strict: strict)
     case .markdown: out = Report.markdown(report, zone: session.zone)
     }
     FileHandle.standardOutput.write(Data(out.utf8))
+    if !report.notes.isEmpty { Terminal.report(TallyError(report.notes)) }
     let status = ExitStatus(report, strict: strict)
     if status != .success { throw ExitCode(status.rawValue) }
   }

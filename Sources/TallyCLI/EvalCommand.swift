@@ -35,10 +35,11 @@ struct EvalCommand: ParsableCommand {
     let result = try session.evaluate(formula)
     let out: String
     switch format {
-    case .table: out = Render.table(result, zone: session.zone)
+    case .table: out = Render.table(result, zone: session.zone, maxCellWidth: Terminal.columns)
     case .json: out = Render.json(result, zone: session.zone) + "\n"
     case .csv: out = Render.csv(result, zone: session.zone)
     }
     FileHandle.standardOutput.write(Data(out.utf8))
+    if !result.notes.isEmpty { Terminal.report(TallyError(result.notes)) }
   }
 }

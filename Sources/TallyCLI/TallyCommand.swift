@@ -59,6 +59,15 @@ enum Terminal {
   static var stderrIsTTY: Bool { isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
   static var stdoutIsTTY: Bool { isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
+  /// The terminal's width in columns when stdout is a terminal, which tables' long cells
+  /// are cut to; nil when the output goes to a file or a pipe.
+  static var columns: Int? {
+    guard isatty(STDOUT_FILENO) != 0 else { return nil }
+    var w = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init)
+  }
+
   static func report(_ e: TallyError) {
     let text = e.diagnostics.map { $0.rendered(color: stderrIsTTY) }.joined()
     FileHandle.standardError.write(Data(text.utf8))

@@ -11,6 +11,9 @@ public enum DriverMessage: DiagnosticMessage {
   case malformedData(String)
   case dataWithoutPath(String)
   case dataNamedTwice(String)
+  case dataFileAsDefinitions(String, kind: String)
+  case unreadableDirectory(String)
+  case brokenLink(String)
 
   public static let stage = "driver"
 
@@ -24,6 +27,9 @@ public enum DriverMessage: DiagnosticMessage {
     case .malformedData(let s): return "malformed --data '\(s)'"
     case .dataWithoutPath(let s): return "malformed --data '\(s)': no path"
     case .dataNamedTwice(let n): return "'\(n)' is given twice"
+    case .dataFileAsDefinitions(let p, let kind): return "'\(p)' is a \(kind) data file, not a definition file"
+    case .unreadableDirectory(let d): return "cannot read the directory '\(d)'"
+    case .brokenLink(let p): return "'\(p)' is a symbolic link to nothing"
     }
   }
 

@@ -28,6 +28,11 @@ public struct ReplOutput: Equatable, Sendable {
     append(.stdout, s.hasSuffix("\n") || s.isEmpty ? s : s + "\n")
   }
 
+  /// Text for stderr that is not a failure (a note on a value).
+  mutating func note(_ s: String) {
+    append(.stderr, s.hasSuffix("\n") || s.isEmpty ? s : s + "\n")
+  }
+
   mutating func error(_ s: String) {
     append(.stderr, s.hasSuffix("\n") || s.isEmpty ? s : s + "\n")
     failed = true

@@ -10,7 +10,7 @@ extension ReplSession {
     case .json: return Render.json(ev, zone: session.zone) + "\n"
     case .csv: return Render.csv(ev, zone: session.zone)
     case .table:
-      var out = Render.table(ev, zone: session.zone, maxRows: maxTableRows)
+      var out = Render.table(ev, zone: session.zone, maxRows: maxTableRows, maxCellWidth: terminalWidth?())
       var grain = formulaGrain
       if grain == nil, case .grouped(let g) = ev.value, g.keyNames.count == 1 { grain = Period(rawValue: g.keyNames[0]) }
       if let grain, case .grouped(let g) = ev.value,

@@ -43,6 +43,8 @@ public final class ReplSession {
   public internal(set) var quitRequested = false
   /// How many lines failed so far.
   public internal(set) var failureCount = 0
+  /// Notes on the value just computed (a number that did not fit), shown after it.
+  var notes: [Diagnostic] = []
 
   /// The prompt of a new statement.
   public static let primaryPrompt = "tally> "
@@ -198,6 +200,8 @@ public final class ReplSession {
       let started = DispatchTime.now()
       do {
         out.print(try execute(st, amending: amending))
+        if !notes.isEmpty { out.note(render(notes, buffer)) }
+        notes = []
         defined = defined || st.definedName != nil
         if timing { out.print("Time: \(milliseconds(since: started))") }
       } catch let e as TallyError {
@@ -219,6 +223,7 @@ public final class ReplSession {
     switch st.kind {
     case .expr(let e):
       let ev = try session.evaluate(e, in: st.source)
+      notes = ev.notes
       return render(ev, grain: timeGrain(of: e))
     case .assert(let e):
       let problems = session.validate([st])

@@ -159,7 +159,8 @@ struct CaseFile {
 
   init(parsing text: String, name: String) throws {
     self.name = name
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // By line feeds alone (a CR before one is the file's own: `"\r\n"` is one Swift character).
+    var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
     if lines.last == "" { lines.removeLast() }
     var preamble: [String] = []
     var cases: [CLICase] = []
@@ -178,14 +179,15 @@ struct CaseFile {
         // `-n`: the text has no line break at its end.
         let bare = s.hasSuffix(" -n")
         var text = body.isEmpty ? "" : body.joined(separator: "\n") + "\n"
-        if bare, !text.isEmpty { text.removeLast() }
-        switch bare ? String(s.dropLast(3)) : s {
+        if bare, !text.isEmpty { text.unicodeScalars.removeLast() }
+        let section = bare ? String(s.dropLast(3)) : s
+        switch section {
         case "stdin": c.stdin = text
         case "stdout": c.expected.stdout = text
         case "stderr": c.expected.stderr = text
         default:
-          guard s.hasPrefix("file ") else { throw CaseError(message: "\(name): unknown section '--- \(s)' in '\(c.title)'") }
-          c.files[String(s.dropFirst(5))] = text
+          guard section.hasPrefix("file ") else { throw CaseError(message: "\(name): unknown section '--- \(s)' in '\(c.title)'") }
+          c.files[String(section.dropFirst(5))] = text
         }
       }
       while i < lines.count, !lines[i].hasPrefix("=== ") {

@@ -404,3 +404,37 @@ final class CheckEndToEndTests: XCTestCase {
     XCTAssertTrue(check.stdout.contains("\"name\": \"paid_count\", \"file\": \"a.kpi\", \"line\": 2, \"value\": 5"), check.stdout)
   }
 }
+
+/// `tally check DIR` skips nothing in silence, and follows links to directories once.
+final class DefinitionDirectoryTests: XCTestCase {
+  func testABrokenLinkIsAnErrorNamingIt() throws {
+    let dir = try TallyProcess.directory(["kpis/a.kpi": "metric a = 1\n"])
+    try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("kpis/gone.kpi").path, withDestinationPath: "nowhere.kpi")
+    let r = try TallyProcess.run(["check", "kpis"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertEqual(r.stdout, "")
+    XCTAssertTrue(r.stderr.hasPrefix("kpis/gone.kpi: error: 'kpis/gone.kpi' is a symbolic link to nothing\n"), r.stderr)
+  }
+
+  func testLinkedDirectoriesAreFollowedAndReadOnce() throws {
+    let dir = try TallyProcess.directory(["kpis/a.kpi": "metric a = 1\n", "shared/b.kpi": "metric b = 2\n"])
+    let fm = FileManager.default
+    try fm.createSymbolicLink(atPath: dir.appendingPathComponent("kpis/shared").path, withDestinationPath: "../shared")
+    try fm.createSymbolicLink(atPath: dir.appendingPathComponent("shared/back").path, withDestinationPath: "../kpis")  // a loop
+    let r = try TallyProcess.run(["check", "kpis", "--format", "json"], in: dir)
+    XCTAssertEqual(r.code, 0, r.stderr)
+    let names = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["metrics"] as? [[String: Any]]
+    XCTAssertEqual(names?.map { $0["name"] as? String }, ["a", "b"])
+  }
+
+  func testAnUnreadableDirectoryIsAnError() throws {
+    try XCTSkipIf(geteuid() == 0, "every directory is readable to root")
+    let dir = try TallyProcess.directory(["kpis/a.kpi": "metric a = 1\n", "kpis/locked/b.kpi": "metric b = 2\n"])
+    let locked = dir.appendingPathComponent("kpis/locked").path
+    try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: locked)
+    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked) }
+    let r = try TallyProcess.run(["check", "kpis"], in: dir)
+    XCTAssertEqual(r.code, 2)
+    XCTAssertTrue(r.stderr.hasPrefix("kpis/locked: error: cannot read the directory 'kpis/locked'\n"), r.stderr)
+  }
+}

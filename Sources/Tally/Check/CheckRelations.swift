@@ -5,7 +5,7 @@ extension Checker {
   mutating func relation(named name: String, _ ctx: Context, range: SourceRange) -> Relation? {
     if let r = relationCache[name] { return r }
     if let ds = catalog.datasets[name] {
-      let r = Relation(name: name, dataset: name, filter: nil, filterKey: "", timeColumn: ds.timeColumn)
+      let r = Relation(name: name, dataset: name, timeColumn: ds.timeColumn)
       relationCache[name] = r
       return r
     }
@@ -44,7 +44,6 @@ extension Checker {
       } else {
         base.filter = node
       }
-      base.filterKey = base.filter!.key
     }
     if let t = v.time {
       guard let ty = schema.type(of: t) else {

@@ -22,6 +22,7 @@ extension DataLoader {
           return inflate(&stream, Z_NO_FLUSH)
         }
         out.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
+        try Interruption.check()
         if out.count >= limit { return }
         if status == Z_STREAM_END {
           if stream.avail_in == 0 { return }

@@ -16,6 +16,7 @@ enum JSONLinesReader {
     var i = start
     while i < bytes.count {
       line += 1
+      if line & 0xFFFF == 0 { try Interruption.check() }
       var j = i
       while j < bytes.count, bytes[j] != 10 { j += 1 }
       let slice = bytes[i..<j]

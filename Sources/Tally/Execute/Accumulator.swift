@@ -12,6 +12,8 @@ struct Accumulator {
   var overflowed: [Bool] = []
   var dsum: [Double] = []
   var comp: [Double] = []
+  /// For `avg`, the sum scaled by 2^-64: its mean stays right when the plain sum overflows.
+  var scaled: [Double] = []
   var best: [Int] = []  // row index of the min/max so far, -1 for none
   var lists: [[Double]] = []
   var ilists: [[Int64]] = []
@@ -30,6 +32,7 @@ struct Accumulator {
       overflowed = [Bool](repeating: false, count: groups)
       dsum = [Double](repeating: 0, count: groups)
       comp = [Double](repeating: 0, count: groups)
+      if f == .avg { scaled = [Double](repeating: 0, count: groups) }
     case .min, .max: best = [Int](repeating: -1, count: groups)
     case .median, .percentile:
       if arg.map({ $0.type == .time || $0.type == .duration }) ?? false {
@@ -90,6 +93,7 @@ struct Accumulator {
     let t = s + x
     if abs(s) >= abs(x) { comp[g] += (s - t) + x } else { comp[g] += (x - t) + s }
     dsum[g] = t
+    if !scaled.isEmpty { scaled[g] += x * 0x1p-64 }
   }
 
   private func better(_ i: Int, than j: Int) -> Bool {
@@ -114,11 +118,18 @@ struct Accumulator {
     return function == .min ? less : greater
   }
 
-  /// The aggregate of group `g`; a non-finite number (sums past 1.8e308) is null.
+  /// The aggregate of group `g`; a number past the range of a double (a sum past 1.8e308)
+  /// is null, and `outOfRange` says so.
   func result(_ g: Int) -> Value {
     let r = rawResult(g)
     if case .number(let d) = r, !d.isFinite { return .null }
     return r
+  }
+
+  /// Whether group `g`'s aggregate is null because it does not fit in a double.
+  func outOfRange(_ g: Int) -> Bool {
+    if case .number(let d) = rawResult(g) { return !d.isFinite }
+    return false
   }
 
   private func rawResult(_ g: Int) -> Value {
@@ -141,7 +152,8 @@ struct Accumulator {
       } else {
         total = dsum[g] + comp[g]
       }
-      let mean = total / Double(n)
+      var mean = total / Double(n)
+      if !mean.isFinite, !scaled.isEmpty { mean = scaled[g] / Double(n) * 0x1p64 }  // the sum overflowed, not the mean
       return type == .duration ? Ops.durationValue(mean) : .number(mean)
     case .min, .max:
       guard !best.isEmpty, best[g] >= 0, let arg else { return .null }
@@ -166,7 +178,9 @@ struct Accumulator {
       let lo = Int(pos.rounded(.down))
       let hi = min(lo + 1, xs.count - 1)
       let frac = pos - Double(lo)
-      return .number(xs[lo] + (xs[hi] - xs[lo]) * frac)
+      let gap = xs[hi] - xs[lo]
+      // Between -1e308 and 1e308 the gap itself overflows: weigh the two ends instead.
+      return .number(gap.isFinite ? xs[lo] + gap * frac : xs[lo] * (1 - frac) + xs[hi] * frac)
     }
   }
 

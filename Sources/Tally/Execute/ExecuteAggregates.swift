@@ -17,6 +17,7 @@ extension Executor {
     guard let keys = ctx.grouping else {
       var acc = Accumulator(a.function, arg, type, a.parameter, groups: 1)
       mask.forEachSet { acc.add($0, group: 0) }
+      if acc.outOfRange(0) { RangeNotes.record("'\(a.function.rawValue)'") }
       return .scalar(acc.result(0))
     }
     let index = try groupIndex(ds, keys, a.relation.timeColumn)
@@ -28,6 +29,7 @@ extension Executor {
     values.reserveCapacity(index.keys.count)
     for g in 0..<index.keys.count where present[g] {
       if g & 0xFFFF == 0xFFFF { try Interruption.check() }
+      if acc.outOfRange(g) { RangeNotes.record("'\(a.function.rawValue)'") }
       values[index.keys[g]] = acc.result(g)
     }
     let empty = Accumulator(a.function, nil, type, a.parameter, groups: 1).result(0)
@@ -46,8 +48,8 @@ extension Executor {
     case .period(let p): start = zone.periodStart(p, ctx.asOf - 1)
     case nil: start = nil
     }
-    let key = "\(ds.name)|\(tc)|\(start.map(String.init) ?? "-")|\(ctx.asOf)"
-    if let m = maskCache[key] { return m }
+    let key = TimeMaskKey(dataset: ds.name, column: tc, start: start, end: ctx.asOf)
+    if let m = timeMaskCache[key] { return m }
     var m = Bitmap(count: ds.rowCount, value: false)
     let end = ctx.asOf
     let valid = col.vector.valid
@@ -58,14 +60,14 @@ extension Executor {
         for i in 0..<t.count where t[i] < end || !(valid?[i] ?? true) { m[i] = true }
       }
     }
-    maskCache[key] = m
+    timeMaskCache[key] = m
     return m
   }
 
   /// Rows where a boolean row formula is true (not false, not null).
   func truthy(_ n: Node, _ ds: Dataset) throws -> Bitmap {
-    let key = "truthy|\(ds.name)|\(n.key)"
-    if let m = maskCache[key] { return m }
+    let key = RowKey(dataset: ds.name, node: n)
+    if let m = filterCache[key] { return m }
     let v = try row(n, ds)
     var m: Bitmap
     if v.count == 1 && ds.rowCount != 1 {
@@ -78,7 +80,7 @@ extension Executor {
     } else {
       m = Bitmap(count: ds.rowCount, value: false)
     }
-    maskCache[key] = m
+    filterCache[key] = m
     return m
   }
 }

@@ -2,19 +2,17 @@ import Foundation
 
 /// What goes wrong while computing a checked formula.
 public enum ExecuteMessage: DiagnosticMessage {
-  case integerOverflow(String)
   /// A node that no row loop computes (the checker lets none through).
   case notPerRow(String)
-  /// A formula evaluated as a constant that reads data (the checker lets none through).
-  case notConstant(String)
+  /// An operator or aggregate whose number did not fit, so it is null.
+  case outOfRange(String)
 
   public static let stage = "execute"
 
   public var text: String {
     switch self {
-    case .integerOverflow(let op): return "integer overflow in '\(op)'"
     case .notPerRow(let key): return "'\(key)' cannot be computed per row"
-    case .notConstant(let key): return "'\(key)' is not a constant"
+    case .outOfRange(let what): return "\(what) gives a number beyond ±1.8e308, the range of a number, so the result is null"
     }
   }
 }

@@ -6,10 +6,43 @@ import Foundation
 @_spi(Stages) public final class Executor {
   let datasets: [String: Dataset]
   let zone: Zone
-  var rowCache: [String: Vector] = [:]
-  var maskCache: [String: Bitmap] = [:]
-  var groupCache: [String: GroupIndex] = [:]
-  var aggregateCache: [String: MetricValue] = [:]
+  /// Row formulas' vectors, time masks, filters' masks, group indexes and aggregates, each
+  /// computed once and kept under what determines it.
+  var rowCache: [RowKey: Vector] = [:]
+  var timeMaskCache: [TimeMaskKey: Bitmap] = [:]
+  var filterCache: [RowKey: Bitmap] = [:]
+  var groupCache: [GroupingKey: GroupIndex] = [:]
+  var aggregateCache: [AggregateKey: (value: MetricValue, notes: [String])] = [:]
+
+  /// A row formula over a dataset.
+  struct RowKey: Hashable {
+    var dataset: String
+    var node: Node
+  }
+
+  /// The rows of a dataset's time column in `[start, end)` (no start: every row before `end`,
+  /// and those with no time).
+  struct TimeMaskKey: Hashable {
+    var dataset: String
+    var column: String
+    var start: Int64?
+    var end: Int64
+  }
+
+  /// The groups of a dataset's rows by some keys (a grain reads the time column).
+  struct GroupingKey: Hashable {
+    var dataset: String
+    var timeColumn: String?
+    var keys: [GroupKey]
+  }
+
+  /// An aggregate in a context: its as-of, window and grouping.
+  struct AggregateKey: Hashable {
+    var node: Node
+    var asOf: Int64
+    var window: Window?
+    var grouping: [GroupKey]?
+  }
   var cachedGroups = 0
   /// The most groups kept in `aggregateCache` before it is emptied.
   static let maxCachedGroups = 2_000_000
@@ -41,15 +74,21 @@ import Foundation
     case .column(let c): throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))
     case .aggregate(let a):
       // A metric used by others is inlined into them: its aggregates are computed once per context.
-      let key = "\(n.key)|\(n.type)|\(ctx.asOf)|\(String(describing: ctx.window))|\(String(describing: ctx.grouping))"
-      if let v = aggregateCache[key] { return v }
+      let key = AggregateKey(node: n, asOf: ctx.asOf, window: ctx.window, grouping: ctx.grouping)
+      if let hit = aggregateCache[key] {
+        for note in hit.notes { RangeNotes.record(note) }
+        return hit.value
+      }
+      let earlier = RangeNotes.take()
       let v = try aggregate(a, n.type, ctx)
+      let notes = RangeNotes.take()
+      for note in earlier + notes { RangeNotes.record(note) }
       if case .grouped(let g) = v { cachedGroups += g.values.count }
       if cachedGroups > Self.maxCachedGroups {  // a long REPL session keeps memory in bounds
         aggregateCache.removeAll()
         cachedGroups = 0
       }
-      aggregateCache[key] = v
+      aggregateCache[key] = (v, notes)
       return v
     case .negate(let x): return try eval(x, ctx).map { try Ops.negate($0) }
     case .not(let x): return try eval(x, ctx).map { Ops.not($0) }

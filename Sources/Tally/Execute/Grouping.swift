@@ -8,8 +8,7 @@ extension Executor {
   }
 
   func groupIndex(_ ds: Dataset, _ keys: [GroupKey], _ timeColumn: String?) throws -> GroupIndex {
-    let cacheKey =
-      "\(ds.name)|\(timeColumn ?? "")|\(keys.map(\.name).joined(separator: ","))|\(keys.map { if case .grain = $0 { return "g" } else { return "c" } }.joined())"
+    let cacheKey = GroupingKey(dataset: ds.name, timeColumn: timeColumn, keys: keys)
     if let g = groupCache[cacheKey] { return g }
     var perKey: [GroupIndex] = []
     for k in keys { perKey.append(try singleKeyIndex(ds, k, timeColumn)) }

@@ -16,7 +16,7 @@ extension Executor {
       guard case .scalar(let s) = try Constant.value(of: n, zone: zone) else { return Vector.constant(.null, n.type) }
       return Vector.constant(s, n.type)
     }
-    let key = "\(ds.name)|\(n.key)"
+    let key = RowKey(dataset: ds.name, node: n)
     if let v = rowCache[key] { return v }
     let v = try computeRow(n, ds)
     rowCache[key] = v

@@ -156,7 +156,7 @@ enum VectorOps {
           }
         }
       }
-      if overflow && type != .time { throw TallyError(Diagnostic(.error, ExecuteMessage.integerOverflow(op.rawValue))) }
+      if overflow && type != .time { throw TallyError(Diagnostic(.error, PlanMessage.integerOverflow(op.rawValue))) }
       if type == .time {
         // Times outside years 1 to 9999 (or past Int64) are null.
         for i in 0..<n where !Time.inRange(out[i]) && (valid?[i] ?? true) {
@@ -183,7 +183,10 @@ enum VectorOps {
           out[i] = p / q
         }
       }
-      if !out[i].isFinite { markNull(i) }  // never infinity or NaN
+      if !out[i].isFinite {  // never infinity or NaN (a division by zero is NaN)
+        if !out[i].isNaN { RangeNotes.record("'\(op.rawValue)'") }
+        markNull(i)
+      }
     }
     if type == .duration {
       var ints = [Int64](repeating: 0, count: n)

@@ -98,7 +98,9 @@ enum Ops {
       case .mul: r = x * y
       default: r = y == 0 ? .nan : x / y
       }
-      return r.isFinite ? .number(r) : .null  // never infinity or NaN
+      if r.isFinite { return .number(r) }
+      if !r.isNaN { RangeNotes.record("'\(op.rawValue)'") }  // never infinity or NaN (a division by zero is NaN)
+      return .null
     }
   }
 
@@ -108,7 +110,7 @@ enum Ops {
   }
 
   static func checked(_ r: (partialValue: Int64, overflow: Bool), _ op: BinaryOp) throws -> Value {
-    if r.overflow { throw TallyError(Diagnostic(.error, ExecuteMessage.integerOverflow(op.rawValue))) }
+    if r.overflow { throw TallyError(Diagnostic(.error, PlanMessage.integerOverflow(op.rawValue))) }
     return .int(r.partialValue)
   }
 
@@ -157,6 +159,8 @@ enum Ops {
   static func round(_ x: Double, _ digits: Int) -> Double {
     if digits == 0 { return x.rounded(.toNearestOrAwayFromZero) }
     let f = pow(10, Double(digits))
+    // A number this large has no digits after the point to round (and `x * f` would overflow).
+    if digits > 0, !(x * f).isFinite || abs(x) >= 0x1p52 { return x }
     let r = (x * f).rounded(.toNearestOrAwayFromZero) / f
     // Correct for representation error (2.675 stored as 2.67499...).
     let s = (x * f)

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Row-level nodes (`column` and what is built on columns) are evaluated per row of one
 /// relation; metric-level nodes combine aggregates, literals and clauses.
-public struct Node: Sendable {
+public struct Node: Sendable, Hashable {
   /// What a node computes.
-  public indirect enum Kind: Sendable {
+  public indirect enum Kind: Sendable, Hashable {
     case literal(Value)
     /// A calendar duration literal (`28d`, `1mo`): a duration that `time ± ...` applies on the calendar.
     case interval(DurationLiteral)
@@ -33,6 +33,15 @@ public struct Node: Sendable {
   public var type: ValueType
   /// The range of the expression it was checked from.
   public var range: SourceRange
+
+  /// Equal when they compute the same, of the same type, wherever they were written.
+  public static func == (a: Node, b: Node) -> Bool { a.type == b.type && a.kind == b.kind }
+
+  /// Hashes what `==` compares.
+  public func hash(into h: inout Hasher) {
+    h.combine(type)
+    h.combine(kind)
+  }
 
   /// Creates a node from what it computes, its type and its range.
   public init(_ kind: Kind, _ type: ValueType, _ range: SourceRange) {
@@ -63,25 +72,31 @@ public struct Relation: Sendable, Hashable {
   public var dataset: String
   /// The view's filter (ANDed filters of nested views), if any.
   public var filter: Node?
-  /// A text key of the filter, for caching and equality.
-  public var filterKey: String
   /// The time column, if the dataset or view has one.
   public var timeColumn: String?
 
+  /// A relation of a dataset, through a filter, with a time column.
+  public init(name: String, dataset: String, filter: Node? = nil, timeColumn: String?) {
+    self.name = name
+    self.dataset = dataset
+    self.filter = filter
+    self.timeColumn = timeColumn
+  }
+
   /// Equal when they read the same dataset, filter and time column, whatever the name.
   public static func == (a: Relation, b: Relation) -> Bool {
-    a.dataset == b.dataset && a.filterKey == b.filterKey && a.timeColumn == b.timeColumn
+    a.dataset == b.dataset && a.filter == b.filter && a.timeColumn == b.timeColumn
   }
-  /// Hashes what `==` compares: dataset, filter key and time column.
+  /// Hashes what `==` compares: dataset, filter and time column.
   public func hash(into h: inout Hasher) {
     h.combine(dataset)
-    h.combine(filterKey)
+    h.combine(filter)
     h.combine(timeColumn)
   }
 }
 
 /// One aggregate: its function, the relation it reads, its argument, `where` and parameter.
-public struct Aggregate: Sendable {
+public struct Aggregate: Sendable, Hashable {
   /// What it computes (`sum`, `count`, ...).
   public var function: AggregateFunction
   /// The rows it reads.

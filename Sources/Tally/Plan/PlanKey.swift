@@ -18,7 +18,7 @@ extension Node {
     case .column(let c): return "`\(c)`"
     case .aggregate(let a):
       let rel =
-        a.relation.name + (a.relation.filterKey.isEmpty ? "" : "[\(a.relation.filterKey)]") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
+        a.relation.name + (a.relation.filter.map { "[\($0.key)]" } ?? "") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
       let arg = a.argument.map { $0.key } ?? "*"
       return "\(a.function.rawValue)(\(rel): \(arg)\(a.filter.map { " where \($0.key)" } ?? "")\(a.parameter.map { ", \($0)" } ?? ""))"
     case .negate(let n): return "(-\(n.key))"

@@ -52,4 +52,6 @@ public struct CheckReport: Sendable {
   public var asserts: [AssertResult]
   /// The definition files in the order they were read.
   public var files: [String] = []
+  /// Notes on the values: numbers that did not fit and are null.
+  public var notes: [Diagnostic] = []
 }

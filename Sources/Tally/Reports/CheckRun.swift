@@ -29,12 +29,14 @@ extension Session {
   /// as-of, reusing the plans and bounds of the check stage.
   public func runChecks() throws -> CheckReport {
     let asOf = resolvedAsOf
+    var notes: [Diagnostic] = []
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }
       let started = ContinuousClock.now
       let checked = try state.checkedMetrics[m.name] ?? checkedMetric(m, st.source)
-      let value = try execute(checked.plan, asOf: asOf, source: st.source, range: m.expr.range)
+      let (value, metricNotes) = try execute(checked.plan, asOf: asOf, source: st.source, range: m.expr.range)
+      notes += metricNotes
       let status = Session.status(value, target: checked.target, warn: checked.warn)
       metricResults.append(
         MetricResult(
@@ -47,7 +49,8 @@ extension Session {
       guard case .assert(let x) = st.kind else { continue }
       let started = ContinuousClock.now
       let plan = try state.checkedAsserts[.init(st)] ?? check(x, in: st.source)
-      let value = try execute(plan, asOf: asOf, source: st.source, range: x.range)
+      let (value, assertNotes) = try execute(plan, asOf: asOf, source: st.source, range: x.range)
+      notes += assertNotes
       let passed: Bool
       switch value {
       case .scalar(let v): passed = v == .bool(true)
@@ -58,7 +61,7 @@ extension Session {
           file: st.source.name, line: st.line, formula: st.source.slice(x.range.start..<x.range.end), value: value, passed: passed,
           seconds: Self.seconds(since: started)))
     }
-    return CheckReport(asOf: asOf, metrics: metricResults, asserts: assertResults, files: sourceOrder)
+    return CheckReport(asOf: asOf, metrics: metricResults, asserts: assertResults, files: sourceOrder, notes: notes)
   }
 
   /// A metric checked now: for one whose plan the check stage did not keep (a REPL session

@@ -102,9 +102,12 @@ public enum Render {
   /// A human table: a scalar alone, a grouped value as aligned columns.
   /// With `maxRows`, a longer table shows its first and last rows around a line that says
   /// how many are left out.
-  public static func table(_ e: Evaluation, zone: Zone, maxRows: Int? = nil) -> String {
+  /// Values are shown safely (`visible(_:)`); with `maxCellWidth`, a longer one is cut with an ellipsis.
+  public static func table(_ e: Evaluation, zone: Zone, maxRows: Int? = nil, maxCellWidth: Int? = nil) -> String {
     switch e.value {
-    case .scalar(let v): return display(v, format: e.format, zone: zone) + "\n"
+    case .scalar(let v):
+      let text = visible(display(v, format: e.format, zone: zone))
+      return (maxCellWidth.map { truncated(text, toWidth: max(2, $0)) } ?? text) + "\n"
     case .grouped(let g):
       let header = g.keyNames + ["value"]
       var sorted = g.sortedRows
@@ -114,13 +117,13 @@ public enum Render {
       let rows = sorted.map { r in
         r.key.map { display($0, format: nil, zone: zone) } + [display(r.value, format: e.format, zone: zone)]
       }
-      let table = alignedTable(header: header, rows: rows, rightAlign: [header.count - 1])
-      guard omitted > 0 else { return table }
-      // The header, its rule and the first rows; a line for the rows left out; the last rows.
-      var lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-      lines.insert(
-        "… \(grouped(String(omitted))) more row\(omitted == 1 ? "" : "s") (\(grouped(String(g.values.count))) in all) …", at: 2 + head)
-      return lines.joined(separator: "\n")
+      var lines = alignedLines(header: header, rows: rows, rightAlign: [header.count - 1], maxCellWidth: maxCellWidth)
+      if omitted > 0 {
+        // The header, its rule and the first rows; a line for the rows left out; the last rows.
+        lines.insert(
+          "… \(grouped(String(omitted))) more row\(omitted == 1 ? "" : "s") (\(grouped(String(g.values.count))) in all) …", at: 2 + head)
+      }
+      return lines.map { $0 + "\n" }.joined()
     }
   }
 

@@ -2,7 +2,12 @@ import Foundation
 
 extension Report {
   /// Aligned lines with status marks, a grouped metric's groups beneath it; colour only when asked (on a TTY).
-  public static func table(_ r: CheckReport, zone: Zone, color: Bool) -> String {
+  /// With `maxCellWidth` (the terminal's width), a longer cell or line is cut with an ellipsis.
+  public static func table(_ r: CheckReport, zone: Zone, color: Bool, maxCellWidth: Int? = nil) -> String {
+    func fitted(_ s: String) -> String {
+      let v = Render.visible(s)
+      return maxCellWidth.map { truncated(v, toWidth: max(2, $0)) } ?? v
+    }
     func paint(_ s: String, _ status: Status) -> String {
       guard color else { return s }
       let code: String
@@ -51,18 +56,18 @@ extension Report {
           }
         }
       }
-      let text = Render.alignedTable(header: ["status", "metric", "value", "target", "warn", "description"], rows: rows, rightAlign: [2])
-      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      for (i, line) in lines.enumerated() where !line.isEmpty {
-        out += i >= 2 ? paint(String(line), statuses[i - 2]) + "\n" : String(line) + "\n"
+      let lines = Render.alignedLines(
+        header: ["status", "metric", "value", "target", "warn", "description"], rows: rows, rightAlign: [2], maxCellWidth: maxCellWidth)
+      for (i, line) in lines.enumerated() {
+        out += i >= 2 ? paint(line, statuses[i - 2]) + "\n" : line + "\n"
       }
     }
     if !r.asserts.isEmpty {
       if !r.metrics.isEmpty { out += "\n" }
       for a in r.asserts {
-        let line = "\(a.passed ? "✓" : "✗") assert \(a.formula)  (\(a.file):\(a.line))"
+        let line = "\(a.passed ? "✓" : "✗") assert \(fitted(a.formula))  (\(Render.visible(a.file)):\(a.line))"
         out += paint(line, a.passed ? .pass : .fail) + "\n"
-        if !a.passed { out += "    " + assertFailure(a.value, zone: zone) + "\n" }
+        if !a.passed { out += "    " + fitted(assertFailure(a.value, zone: zone)) + "\n" }
       }
     }
     let counts = Dictionary(grouping: r.metrics, by: \.status).mapValues(\.count)

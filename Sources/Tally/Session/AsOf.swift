@@ -7,15 +7,17 @@ extension Session {
   public var resolvedAsOf: Int64 {
     if let asOf { return asOf.resolve(zone) }
     if let d = defaultAsOfCache { return d }
-    let d = Self.defaultAsOf(state, zone: zone)
     statistics.asOfScans += 1
+    guard let latest = Self.latestTime(state) else {
+      return Self.dayAfter(Int64(Date().timeIntervalSince1970 * 1e6), zone)  // tomorrow changes: not kept
+    }
+    let d = Self.dayAfter(latest, zone)
     defaultAsOfCache = d
     return d
   }
 
-  /// The start of the day after the latest time in any dataset's or view's time column
-  /// (whatever the view's filter), else the start of tomorrow.
-  static func defaultAsOf(_ state: SessionState, zone: Zone) -> Int64 {
+  /// The latest time in any dataset's or view's time column (whatever the view's filter).
+  static func latestTime(_ state: SessionState) -> Int64? {
     var latest: Int64?
     var columns: [(String, String)] = []
     for (name, schema) in state.catalog.datasets { if let t = schema.timeColumn { columns.append((name, t)) } }
@@ -28,8 +30,12 @@ extension Session {
         if latest == nil || ts[i] > latest! { latest = ts[i] }
       }
     }
-    let anchor = latest ?? Int64(Date().timeIntervalSince1970 * 1e6)
-    let end = zone.fromLocal((zone.localDay(anchor).day + 1) * Micros.day)
+    return latest
+  }
+
+  /// The start of the day after an instant's day in the zone.
+  static func dayAfter(_ t: Int64, _ zone: Zone) -> Int64 {
+    let end = zone.fromLocal((zone.localDay(t).day + 1) * Micros.day)
     return Time.inRange(end) ? end : Time.max
   }
 }

@@ -182,7 +182,12 @@ struct Definitions {
   /// evaluated, for evaluation to reuse.
   mutating func check(_ statements: [Statement]) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
+    var errorsIn: [String: Int] = [:]
     for st in statements {
+      // Past what a report shows of one file, checking the rest of it is no use.
+      guard errorsIn[st.source.name, default: 0] <= TallyError.maxPerFile else { continue }
+      let before = diagnostics.count
+      defer { errorsIn[st.source.name, default: 0] += diagnostics.count - before }
       var checker = Checker(catalog: state.catalog, zone: settings.zone)
       checker.definingName = st.definedName
       switch st.kind {

@@ -10,4 +10,6 @@ public struct Evaluation: Sendable {
   public var type: ValueType
   /// The metric's `format`, when the formula is a bare metric name.
   public var format: ValueFormat?
+  /// What the value's reader should know: a number that did not fit and is null.
+  public var notes: [Diagnostic] = []
 }

@@ -198,6 +198,8 @@ public final class Session {
       let message = bad < bytes.count && bytes[bad] == 0 ? DataMessage.nulByte : DataMessage.badUTF8
       throw TallyError(.dataError(message, file: path, line: line, column: column, notes: ["save the file as UTF-8 text"]))
     }
-    return Source(name: path, text: text)
+    // Classic Mac line ends (a lone CR) end lines too; each stays one byte, so offsets hold.
+    let lines = text.contains("\r") ? text.replacingOccurrences(of: "\r(?!\n)", with: "\n", options: .regularExpression) : text
+    return Source(name: path, text: lines)
   }
 }

@@ -14,8 +14,8 @@ extension Session {
   public func evaluate(_ expr: Expr, in source: Source) throws -> Evaluation {
     let node = try check(expr, in: source)
     let asOf = resolvedAsOf
-    let value = try execute(node, asOf: asOf, source: source, range: expr.range)
-    return Evaluation(asOf: asOf, value: value, type: node.type, format: format(of: expr))
+    let (value, notes) = try execute(node, asOf: asOf, source: source, range: expr.range)
+    return Evaluation(asOf: asOf, value: value, type: node.type, format: format(of: expr), notes: notes)
   }
 
   /// Checks a formula without running it; returns its type.
@@ -31,10 +31,13 @@ extension Session {
   }
 
   /// Runs a checked formula on the engine; an error found while computing (an integer
-  /// overflow) points at the formula.
-  func execute(_ node: Node, asOf: Int64, source: Source, range: SourceRange) throws -> MetricValue {
+  /// overflow) points at the formula, and so do the notes on numbers that did not fit.
+  func execute(_ node: Node, asOf: Int64, source: Source, range: SourceRange) throws -> (MetricValue, [Diagnostic]) {
     do {
-      return try engine.execute(Plan(root: node, asOf: asOf))
+      _ = RangeNotes.take()
+      let value = try engine.execute(Plan(root: node, asOf: asOf))
+      let notes = RangeNotes.take().map { Diagnostic.init(.note, ExecuteMessage.outOfRange($0), at: .source(source, range)) }
+      return (value, notes)
     } catch var e as TallyError {
       e.diagnostics = e.diagnostics.map { d in
         guard case .none = d.location, d.message(as: SessionMessage.self) != .interrupted else { return d }

@@ -8,6 +8,8 @@ public enum SessionMessage: DiagnosticMessage {
   case outsideRoot(String, root: String)
   case fixtureForNoDataset(String)
   case interrupted
+  /// More errors in a file than are shown.
+  case moreErrors(Int)
   /// An error from outside Tally, as its text.
   case unexpected(String)
 
@@ -22,6 +24,8 @@ public enum SessionMessage: DiagnosticMessage {
     case .outsideRoot(let p, let root): return "dataset path '\(p)' is outside the root '\(root)'"
     case .fixtureForNoDataset(let d): return "'with \(d)' names no declared dataset"
     case .interrupted: return "interrupted"
+    case .moreErrors(let n):
+      return "\(n == 1 ? "1 more error in this file is" : "\(n) more errors in this file are") not shown; fix the ones above first"
     case .unexpected(let s): return s
     }
   }

@@ -78,3 +78,12 @@ extension Session {
     return sample.names.filter { sample.times.contains($0) }
   }
 }
+
+extension Session {
+  /// Whether a statement typed so far needs more lines: a bracket is open, or it ends in an
+  /// operator or a keyword that something must follow.
+  public static func needsMoreLines(_ text: String) -> Bool { Continuation.needsMore(text) }
+
+  /// How many brackets are open at the end of the text.
+  public static func openBrackets(_ text: String) -> Int { Continuation.depth(text) }
+}

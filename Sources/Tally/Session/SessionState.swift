@@ -46,12 +46,13 @@ struct SessionState {
   var checkedMetrics: [String: CheckedMetric] = [:]
   var checkedAsserts: [StatementKey: Node] = [:]
 
-  /// An assert's place, the key of its plan.
+  /// An assert's place, the key of its plan: its source (by identity: two sources may share
+  /// a name) and its offset there.
   struct StatementKey: Hashable {
-    var source: String
+    var source: ObjectIdentifier
     var offset: Int
     init(_ st: Statement) {
-      source = st.source.name
+      source = st.source.id
       offset = st.keywordRange.start
     }
   }
@@ -67,6 +68,7 @@ struct SessionState {
     catalog.values[name] = nil
     metrics.removeAll { $0.definedName == name }
     sites[name] = nil
+    loads[name] = nil
   }
 
   /// Adds a loaded dataset under its name, with its time column (else the contract's default

@@ -45,12 +45,3 @@ enum Continuation {
     return depth
   }
 }
-
-extension Session {
-  /// Whether a statement typed so far needs more lines: a bracket is open, or it ends in an
-  /// operator or a keyword that something must follow.
-  public static func needsMoreLines(_ text: String) -> Bool { Continuation.needsMore(text) }
-
-  /// How many brackets are open at the end of the text.
-  public static func openBrackets(_ text: String) -> Int { Continuation.depth(text) }
-}

@@ -44,9 +44,22 @@ import Foundation
     sawSpace = false
   }
 
+  /// Records an error; a line reports at most `maxErrorsPerLine`, the last of them saying so.
   private mutating func error(_ message: SyntaxMessage, from start: Int, notes: [String] = []) {
-    diagnostics.append(.error(message, source, SourceRange(offsets[start], offsets[max(i, start + 1)]), notes: notes))
+    if errorLine != line {
+      errorLine = line
+      errorsOnLine = 0
+    }
+    errorsOnLine += 1
+    guard errorsOnLine <= Self.maxErrorsPerLine else { return }
+    let more = errorsOnLine == Self.maxErrorsPerLine ? ["errors after this one on the line are not shown"] : []
+    diagnostics.append(.error(message, source, SourceRange(offsets[start], offsets[max(i, start + 1)]), notes: notes + more))
   }
+
+  /// The most lexing errors reported for one line.
+  static let maxErrorsPerLine = 10
+  private var errorLine = 0
+  private var errorsOnLine = 0
 
   private static func isIdentStart(_ s: Unicode.Scalar) -> Bool {
     s == "_" || s.properties.isAlphabetic
@@ -84,8 +97,7 @@ import Foundation
           }
           add(.identifier(name), from: start)
         } else {
-          i += 1
-          error(SyntaxMessage.unexpectedCharacter(String(c)), from: start)
+          lexUnexpected()
         }
       }
     }
@@ -93,6 +105,45 @@ import Foundation
       tokens.append(Token(kind: .newline, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
     }
     tokens.append(Token(kind: .eof, range: SourceRange(offsets[i], offsets[i]), spaceBefore: true))
+  }
+
+  /// Characters no token starts with: a run of them is one error.
+  private mutating func lexUnexpected() {
+    let start = i
+    if let close = Self.curlyQuotes[scalars[i]] {
+      // A string in the wrong quotes: one error, and the string is read so the rest parses.
+      var j = i + 1
+      var text = ""
+      while j < scalars.count, scalars[j] != "\n", scalars[j] != close, !(close == "'" && scalars[j] == "\u{2019}") {
+        text.unicodeScalars.append(scalars[j])
+        j += 1
+      }
+      if j < scalars.count, scalars[j] != "\n" {
+        i = j + 1
+        error(SyntaxMessage.notStraightQuotes, from: start, notes: ["write it as \"\(text)\""])
+        add(.string(text), from: start)
+        return
+      }
+    }
+    var run = ""
+    while let d = peek(), run.isEmpty || !Lexer.startsToken(d) {
+      run.unicodeScalars.append(d)
+      i += 1
+    }
+    let quotes: Set<Unicode.Scalar> = ["'", "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}", "\u{FF02}", "\u{FF07}"]
+    let notes = run.unicodeScalars.contains(where: quotes.contains) ? ["write a string in straight double quotes, as in \"paid\""] : []
+    error(SyntaxMessage.unexpectedCharacter(run), from: start, notes: notes)
+  }
+
+  /// Quotes that are not a string's, with the quote that closes each.
+  private static let curlyQuotes: [Unicode.Scalar: Unicode.Scalar] = [
+    "'": "'", "\u{2018}": "\u{2019}", "\u{201C}": "\u{201D}", "\u{FF02}": "\u{FF02}", "\u{FF07}": "\u{FF07}", "\u{300C}": "\u{300D}",
+  ]
+
+  /// Whether a token, a space or a comment can start with this character.
+  private static func startsToken(_ s: Unicode.Scalar) -> Bool {
+    if isDigit(s) || isIdentStart(s) { return true }
+    return " \t\r\n#\"`@()[]+-*/,.%=!<>".unicodeScalars.contains(s)
   }
 
   /// A line break ends the statement unless a bracket is open or the next line is indented.

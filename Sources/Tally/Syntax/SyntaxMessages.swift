@@ -4,6 +4,8 @@ import Foundation
 public enum SyntaxMessage: DiagnosticMessage {
   case unexpectedCharacter(String)
   case unterminatedString
+  /// A string in single or typographic quotes (`'paid'`, `“paid”`).
+  case notStraightQuotes
   case unterminatedBackquote
   case badEscape(String)
   case badNumber(String)
@@ -32,14 +34,19 @@ public enum SyntaxMessage: DiagnosticMessage {
   public var text: String {
     switch self {
     case .unexpectedCharacter(let c):
-      // A control or invisible character is named by its code point.
+      // A control or invisible character is named by its code point; a long run is cut.
       let visible = c.unicodeScalars.allSatisfy {
         !$0.properties.isWhitespace && $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
       }
+      let count = c.unicodeScalars.count
+      let shown = c.unicodeScalars.prefix(16)
+      let more = count > 16 ? "…" : ""
+      let what = count == 1 ? "character" : "characters"
       return visible
-        ? "unexpected character '\(c)'"
-        : "unexpected character \(c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " "))"
+        ? "unexpected \(what) '\(String(String.UnicodeScalarView(shown)))\(more)'"
+        : "unexpected \(what) \(shown.map { String(format: "U+%04X", $0.value) }.joined(separator: " "))\(more)"
     case .unterminatedString: return "unterminated string literal"
+    case .notStraightQuotes: return "a string is written in straight double quotes"
     case .unterminatedBackquote: return "unterminated backquoted name"
     case .badEscape(let s): return "unknown escape sequence '\\\(s)' in string"
     case .badNumber(let s): return "malformed number '\(s)'"

@@ -104,8 +104,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     }
   }
 
-  /// Sort key: file name, then offset.
+  /// Sort key: file name, then offset; the count of errors not shown comes last.
   var sortKey: (String, Int) {
+    if case .moreErrors? = message(as: SessionMessage.self) { return (position, .max) }
     switch location {
     case .source(let s, let r): return (s.name, r.start)
     case .file(let f, let l, _): return (f, l ?? 0)
@@ -114,16 +115,17 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
   }
 
   /// What makes two diagnostics the same report: the message case with its arguments, and
-  /// the place (the source, by name and text, and the range; or the file position).
+  /// the place (the source and the range, or the file position).
   struct Key: Hashable {
     var message: AnyHashable
+    var source: ObjectIdentifier?
     var place: [String]
     var range: SourceRange?
   }
 
   var key: Key {
     switch location {
-    case .source(let s, let r): return Key(message: AnyHashable(diagnosticMessage), place: [s.name, s.text], range: r)
+    case .source(let s, let r): return Key(message: AnyHashable(diagnosticMessage), source: s.id, place: [], range: r)
     case .file(let f, let l, let c): return Key(message: AnyHashable(diagnosticMessage), place: [f, "\(l ?? 0)", "\(c ?? 0)"])
     case .none: return Key(message: AnyHashable(diagnosticMessage), place: [])
     }
@@ -151,9 +153,35 @@ extension Array where Element == Diagnostic {
 public struct TallyError: Error, Sendable, CustomStringConvertible {
   /// The diagnostics, sorted by file and position.
   public var diagnostics: [Diagnostic]
-  /// Wraps diagnostics, sorting them by file and position.
+  /// The most diagnostics shown for one file (or formula): the rest are counted in a note.
+  public static let maxPerFile = 100
+
+  /// Wraps diagnostics, sorting them by file and position; past `maxPerFile` in one file,
+  /// a note says how many more there are.
   public init(_ diagnostics: [Diagnostic]) {
-    self.diagnostics = diagnostics.sorted { $0.sortKey < $1.sortKey }
+    // Errors already left out (by an earlier wrapping) are counted again with the rest.
+    var leftOut: [String: Int] = [:]
+    var sorted: [Diagnostic] = []
+    for d in diagnostics {
+      if case .moreErrors(let n)? = d.message(as: SessionMessage.self) { leftOut[d.sortKey.0, default: 0] += n } else { sorted.append(d) }
+    }
+    sorted.sort { $0.sortKey < $1.sortKey }
+    var kept: [Diagnostic] = []
+    var index = 0
+    func note(_ file: String, _ n: Int) {
+      kept.append(Diagnostic(.note, SessionMessage.moreErrors(n), at: .file(file, line: nil, column: nil)))
+    }
+    while index < sorted.count {
+      let file = sorted[index].sortKey.0
+      var end = index
+      while end < sorted.count, sorted[end].sortKey.0 == file { end += 1 }
+      kept += sorted[index..<min(end, index + Self.maxPerFile)]
+      let more = max(0, end - index - Self.maxPerFile) + (leftOut.removeValue(forKey: file) ?? 0)
+      if more > 0 { note(file, more) }
+      index = end
+    }
+    for (file, n) in leftOut.sorted(by: { $0.key < $1.key }) { note(file, n) }
+    self.diagnostics = kept
   }
   /// Wraps one diagnostic.
   public init(_ d: Diagnostic) { self.diagnostics = [d] }

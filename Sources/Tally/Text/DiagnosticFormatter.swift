@@ -59,6 +59,9 @@ public struct DiagnosticFormatter: Sendable {
     case underPrompt(promptWidth: Int)
   }
 
+  /// Lines longer than this many characters are shown in part, around the culprit.
+  static let longLine = 200
+
   /// The decoration in use.
   public var decorator: Decorator
   /// How a line of a source was typed; nil (or a nil answer) shows the source as it is.
@@ -76,20 +79,31 @@ public struct DiagnosticFormatter: Sendable {
   /// One diagnostic: its header, the source line with a caret under the range, its notes.
   public func format(_ d: Diagnostic, placement: Placement = .full) -> String {
     let severity = d.severity == .error ? decorator.error("error") : d.severity.rawValue
-    let message = decorator.emphasis(d.message)
+    let message = decorator.emphasis(visibleText(d.message))
     guard case .source(let src, let range) = d.location else {
-      return decorator.emphasis("\(d.position):") + " \(severity): \(message)\n" + notes(d)
+      return decorator.emphasis(visibleText("\(d.position):")) + " \(severity): \(message)\n" + notes(d)
     }
     let (line, col) = src.location(of: range.start)
     let (endLine, endCol) = src.location(of: range.end)
     let typed = lines?(src, line) ?? TypedLine(number: line, text: src.lineText(line))
-    let chars = Array(typed.text)
     let column = max(1, col - typed.shift)
-    let upTo = endLine == line ? min(chars.count, endCol - 1 - typed.shift) : chars.count
-    let culprit = column - 1 < upTo ? String(chars[(column - 1)..<upTo]) : ""
+    var chars = Array(typed.text)
+    var upTo = endLine == line ? min(chars.count, endCol - 1 - typed.shift) : chars.count
+    // A long line is shown around the culprit, so that output stays linear in the input.
+    var first = 0
+    if chars.count > Self.longLine {
+      first = max(0, column - 1 - Self.longLine / 4)
+      let last = min(chars.count, first + Self.longLine)
+      upTo = min(upTo, last)
+      chars = (first > 0 ? ["…"] : []) + Array(chars[first..<last]) + (last < chars.count ? ["…"] : [])
+      if first > 0 { first -= 1 }  // the ellipsis stands before the shown text
+    }
+    // Control characters other than tabs are shown as escapes, never sent to the terminal.
+    let shown = chars.map { $0 == "\t" ? "\t" : visibleText(String($0)) }
+    let culprit = column - 1 < upTo ? shown[(column - 1 - first)..<(upTo - first)].joined() : ""
     let width = max(1, terminalWidth(of: culprit))
     // Under a tab, a tab; under a wide character, two spaces.
-    let lead = chars.prefix(column - 1).map { $0 == "\t" ? "\t" : String(repeating: " ", count: terminalWidth(of: String($0))) }.joined()
+    let lead = shown.prefix(column - 1 - first).map { $0 == "\t" ? "\t" : String(repeating: " ", count: terminalWidth(of: $0)) }.joined()
     let caret = decorator.caret("^" + String(repeating: "~", count: width - 1))
     switch placement {
     case .underPrompt(let promptWidth):
@@ -103,11 +117,11 @@ public struct DiagnosticFormatter: Sendable {
       } else {
         out += "\(severity): \(message)\n"
       }
-      out += "\(gutter) | \(typed.text)\n"
+      out += "\(gutter) | \(shown.joined())\n"
       out += "\(pad) | \(lead)\(caret)\n"
       return out + notes(d)
     }
   }
 
-  private func notes(_ d: Diagnostic) -> String { d.notes.map { "note: \($0)\n" }.joined() }
+  private func notes(_ d: Diagnostic) -> String { d.notes.map { "note: \(visibleText($0))\n" }.joined() }
 }

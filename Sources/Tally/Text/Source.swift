@@ -8,6 +8,12 @@ public struct Source: Sendable {
   public let text: String
   let bytes: [UInt8]
   private let lineStarts: [Int]
+  /// Shared by the copies of one source, and by no other.
+  private let identity = Identity()
+  private final class Identity: Sendable {}
+
+  /// What tells this source from any other, whatever their names and texts.
+  var id: ObjectIdentifier { ObjectIdentifier(identity) }
 
   /// Creates a source from its name and text.
   public init(name: String, text: String) {

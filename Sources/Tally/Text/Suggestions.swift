@@ -18,14 +18,20 @@ public func editDistance(_ a: String, _ b: String) -> Int {
   return prev[b.count]
 }
 
-/// The nearest candidate to `name`, if near enough to be a likely typo.
+/// The nearest candidate to `name`, if near enough to be a likely typo; among candidates as
+/// near, the first given.
 public func nearest(_ name: String, in candidates: some Sequence<String>) -> String? {
   guard name.count <= 128 else { return nil }  // no name is that long: nothing is near it
   var best: (String, Int)?
+  let length = name.count
+  let limit = max(1, min(3, length / 3 + 1))
   for c in candidates {
+    // A name more letters longer or shorter than the limit cannot be near.
+    guard abs(c.utf8.count - name.utf8.count) <= limit * 4, abs(c.count - length) <= limit else { continue }
     let d = editDistance(name, c)
     // A one-letter name is near no other one-letter name (only a different case of itself).
-    if d <= max(1, min(3, name.count / 3 + 1)), name.count > 1 || d == 0, best == nil || d < best!.1 { best = (c, d) }
+    // The nearest wins, and among as near ones the first given.
+    if d <= limit, length > 1 || d == 0, best == nil || d < best!.1 { best = (c, d) }
   }
   return best?.0
 }
@@ -36,11 +42,4 @@ public func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
 /// `did you mean 'x'?` notes, for the nearest of the candidates.
 func suggestion(_ name: String, in candidates: some Sequence<String>) -> [String] {
   nearest(name, in: candidates.sorted()).map { [didYouMean($0)] } ?? []
-}
-
-/// A name as a formula writes it: backquoted unless it is a plain identifier (`` `order id` ``).
-public func formulaName(_ name: String) -> String {
-  guard let first = name.first else { return "``" }
-  let plain = (first.isLetter || first == "_") && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-  return plain && !Parser.reserved.contains(name) ? name : "`\(name)`"
 }
