@@ -45,7 +45,7 @@ struct ReplCommand: ParsableCommand {
     // the end); the session still starts, so the other files and the prompt stay usable.
     var argumentFailed = false
     for input in inputs {
-      let out = repl.load(input)
+      let out = LargeStack.run { repl.load(input) }
       argumentFailed = argumentFailed || out.failed
       write(out)
     }
@@ -68,7 +68,7 @@ struct ReplCommand: ParsableCommand {
       // A paste may bring several lines at once.
       for part in line.split(separator: "\n", omittingEmptySubsequences: false) where !repl.quitRequested {
         entry.append(String(part))
-        write(repl.feed(String(part)))
+        write(LargeStack.run { repl.feed(String(part)) })
         if !repl.isContinuing {
           // One entry per statement; an indented first line stays indented (it continues a definition).
           editor.addHistory(([entry[0]] + entry.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }).joined(separator: " "))
@@ -78,7 +78,7 @@ struct ReplCommand: ParsableCommand {
     }
     // At a terminal, leaving drops a statement half typed; a script's last statement runs.
     if interactive { repl.cancel() }
-    write(repl.finish())
+    write(LargeStack.run { repl.finish() })
     editor.close()
     if argumentFailed { throw ExitCode(ExitStatus.error.rawValue) }
     if !interactive && repl.failureCount > 0 { throw ExitCode(ExitStatus.failed.rawValue) }

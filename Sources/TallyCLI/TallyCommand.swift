@@ -20,15 +20,7 @@ struct TallyCommand: ParsableCommand {
     )
     // The REPL's line editor belongs on the main thread.
     if arguments.first == "repl" { return run(arguments) }
-    // Deep (but accepted) formulas recurse; give them a large stack rather than the main thread's.
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-      run(arguments)
-      done.signal()
-    }
-    thread.stackSize = 256 << 20
-    thread.start()
-    done.wait()
+    LargeStack.run { run(arguments) }
   }
 
   /// Parses and runs a command; every error ends in its exit status (`ExitStatus`).

@@ -22,7 +22,10 @@ extension Checker {
   }
 
   mutating func binary(_ op: BinaryOp, _ a: Expr, _ b: Expr, _ range: SourceRange, _ ctx: Context) -> Node? {
-    let l = check(a, ctx)
+    // A flat chain (`1 + 2 + 3`) adds no depth.
+    var leftCtx = ctx
+    if Expr.continuesChain(a, of: op) { leftCtx.depth -= 1 }
+    let l = check(a, leftCtx)
     let r = check(b, ctx)
     guard let l, let r else { return nil }
     guard let t = binaryType(op, l.type, r.type) else {

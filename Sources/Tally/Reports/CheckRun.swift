@@ -28,6 +28,10 @@ extension Session {
   /// Evaluates every metric and assert defined so far, in definition order, as of one
   /// as-of, reusing the plans and bounds of the check stage.
   public func runChecks() throws -> CheckReport {
+    try LargeStack.run { try self.runChecksHere() }
+  }
+
+  private func runChecksHere() throws -> CheckReport {
     let asOf = resolvedAsOf
     var notes: [Diagnostic] = []
     var metricResults: [MetricResult] = []

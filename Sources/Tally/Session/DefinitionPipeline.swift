@@ -33,6 +33,10 @@ extension Session {
   /// namespace, all or nothing.
   @discardableResult
   public func define(parsed sources: [(ParsedSource, String?)], formulas: Bool = true) throws -> [Statement] {
+    try LargeStack.run { try self.defineHere(sources, formulas: formulas) }
+  }
+
+  private func defineHere(_ sources: [(ParsedSource, String?)], formulas: Bool) throws -> [Statement] {
     let parsed = collect(sources, formulas: formulas)
     var diagnostics = parsed.diagnostics
     // A name whose definition did not parse is reported there, not at every use.

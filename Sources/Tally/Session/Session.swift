@@ -87,6 +87,10 @@ public final class Session {
   /// would stop checking.
   @discardableResult
   public func load(name: String, path: String, timeColumn: String? = nil) throws -> Dataset {
+    try LargeStack.run { try self.loadHere(name: name, path: path, timeColumn: timeColumn) }
+  }
+
+  private func loadHere(name: String, path: String, timeColumn: String?) throws -> Dataset {
     var definitions = Definitions(state: state, settings: settings, reading: .files)
     try definitions.load(name: name, path: path, timeColumn: timeColumn, site: nil)
     if state.sites[name] != nil {
@@ -143,10 +147,12 @@ public final class Session {
   /// Adds statements' definitions and checks them, all or nothing: when any fails, the
   /// session is left as it was and every diagnostic is thrown.
   public func defineChecked(_ statements: [(Statement, String?)]) throws {
-    var definitions = Definitions(state: state, settings: settings, reading: .files)
-    defer { statistics.formulasChecked += definitions.formulasChecked }
-    try definitions.add(statements)
-    state = definitions.state
+    try LargeStack.run {
+      var definitions = Definitions(state: self.state, settings: self.settings, reading: .files)
+      defer { self.statistics.formulasChecked += definitions.formulasChecked }
+      try definitions.add(statements)
+      self.state = definitions.state
+    }
   }
 
   /// Adds one statement's definition without checking it. Bare formulas and tests add nothing.
@@ -158,10 +164,12 @@ public final class Session {
 
   /// Checks every formula of some statements; returns all diagnostics.
   public func validate(_ statements: [Statement]) -> [Diagnostic] {
-    var definitions = Definitions(state: state, settings: settings, reading: .files)
-    let diagnostics = definitions.check(statements)
-    statistics.formulasChecked += definitions.formulasChecked
-    return diagnostics
+    LargeStack.run {
+      var definitions = Definitions(state: self.state, settings: self.settings, reading: .files)
+      let diagnostics = definitions.check(statements)
+      self.statistics.formulasChecked += definitions.formulasChecked
+      return diagnostics
+    }
   }
 
   /// Reads `.kpi` files and adds their definitions as one namespace.

@@ -12,6 +12,10 @@ extension Session {
 
   /// Checks and executes a parsed formula.
   public func evaluate(_ expr: Expr, in source: Source) throws -> Evaluation {
+    try LargeStack.run { try self.evaluateHere(expr, in: source) }
+  }
+
+  private func evaluateHere(_ expr: Expr, in source: Source) throws -> Evaluation {
     let node = try check(expr, in: source)
     let asOf = resolvedAsOf
     let (value, notes) = try execute(node, asOf: asOf, source: source, range: expr.range)
@@ -21,7 +25,8 @@ extension Session {
   /// Checks a formula without running it; returns its type.
   public func typeCheck(_ text: String, sourceName: String = "<expr>") throws -> ValueType {
     let source = Source(name: sourceName, text: text)
-    return try check(try Pipeline.parse(source), in: source).type
+    let expr = try Pipeline.parse(source)
+    return try LargeStack.run { try self.check(expr, in: source).type }
   }
 
   /// The checked plan of a formula, against the session's catalog.

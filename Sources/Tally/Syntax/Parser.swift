@@ -24,8 +24,10 @@ public struct ParsedSource: Sendable {
   var depth = 0
   /// The deepest nesting of brackets, `not` and unary minus accepted.
   static let maxNesting = 48
-  /// The deepest tree of operators and clauses accepted.
+  /// The deepest tree of operators and clauses accepted (a flat chain counts once).
   static let maxTreeDepth = 128
+  /// The most operators and operands in one formula.
+  static let maxOperators = 20_000
   var diagnostics: [Diagnostic]
 
   struct Failure: Error {}
@@ -202,17 +204,25 @@ public struct ParsedSource: Sendable {
   }
 
   /// Refuses a tree deeper than `maxTreeDepth` (long operator chains), measured without recursion.
+  /// A flat chain (`1 + 2 + 3`, `a or b or c`) is one level however long: only real nesting
+  /// counts toward the depth; a formula has at most `maxOperators` operators in all.
   mutating func checkDepth(_ e: Expr) throws {
     var stack: [(Expr, Int)] = [(e, 1)]
+    var operators = 0
     while let (x, d) = stack.popLast() {
       if d > Parser.maxTreeDepth {
         throw failure(SyntaxMessage.chainTooDeep(Parser.maxTreeDepth), e.range)
+      }
+      operators += 1
+      if operators > Parser.maxOperators {
+        throw failure(SyntaxMessage.tooManyOperators(Parser.maxOperators), e.range)
       }
       switch x.kind {
       case .literal, .name, .member: break
       case .negate(let a), .not(let a), .isNull(let a, _), .over(let a, _), .offset(let a, _), .at(let a, _), .by(let a, _):
         stack.append((a, d + 1))
-      case .binary(_, let a, let b): stack += [(a, d + 1), (b, d + 1)]
+      case .binary(let op, let a, let b):
+        stack += [(a, Expr.continuesChain(a, of: op) ? d : d + 1), (b, d + 1)]
       case .inList(let a, let l, _): stack += [(a, d + 1)] + l.map { ($0, d + 1) }
       case .call(_, let args, let f): stack += args.map { ($0, d + 1) } + (f.map { [($0, d + 1)] } ?? [])
       }

@@ -22,6 +22,7 @@ public enum SyntaxMessage: DiagnosticMessage {
   case unknownFormat(String)
   case nestedTooDeep(Int)
   case chainTooDeep(Int)
+  case tooManyOperators(Int)
   case letWhereNeedsDataset
   case chainedComparison
   case whereAfterFirstArgument
@@ -65,6 +66,7 @@ public enum SyntaxMessage: DiagnosticMessage {
     case .unknownFormat(let s): return "unknown format '\(s)'; formats are percent, number, integer, duration"
     case .nestedTooDeep(let n): return "the formula nests brackets, 'not' or '-' more than \(n) deep; name parts of it with 'let'"
     case .chainTooDeep(let n): return "the formula is more than \(n) operators deep; name parts of it with 'let'"
+    case .tooManyOperators(let n): return "the formula has more than \(n) operators and operands; name parts of it with 'let'"
     case .letWhereNeedsDataset: return "only a dataset or a view takes 'where' or 'time' in a 'let'"
     case .chainedComparison: return "comparisons do not chain; join them with 'and'"
     case .whereAfterFirstArgument: return "'where' belongs right after an aggregate's first argument"

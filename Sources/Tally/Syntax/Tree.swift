@@ -27,6 +27,16 @@ public enum BinaryOp: String, Sendable {
   case div = "/"
 
   var isComparison: Bool { [.eq, .ne, .lt, .le, .gt, .ge].contains(self) }
+  /// The binding strength, lowest first: `or`, `and`, comparisons, `+ -`, `* /`.
+  var precedence: Int {
+    switch self {
+    case .or: return 1
+    case .and: return 2
+    case .eq, .ne, .lt, .le, .gt, .ge: return 3
+    case .add, .sub: return 4
+    case .mul, .div: return 5
+    }
+  }
   var isLogical: Bool { self == .or || self == .and }
 }
 
@@ -87,6 +97,13 @@ public struct ByKey: Sendable {
 
 /// An expression node.
 public struct Expr: Sendable {
+  /// Whether `left`, the left operand of `op`, is the same kind of operation, as in the
+  /// `1 + 2` of `1 + 2 + 3`: a flat chain, which adds no depth.
+  static func continuesChain(_ left: Expr, of op: BinaryOp) -> Bool {
+    guard case .binary(let inner, _, _) = left.kind else { return false }
+    return inner.precedence == op.precedence && !op.isComparison
+  }
+
   /// What the expression is.
   public var kind: ExprKind
   /// The bytes it was written at.

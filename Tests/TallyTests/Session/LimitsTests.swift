@@ -22,9 +22,16 @@ final class LimitsTests: XCTestCase {
     XCTAssertEqual(message(String(repeating: "(", count: 400) + "1" + String(repeating: ")", count: 400)), nested)
     XCTAssertEqual(message(String(repeating: "not ", count: 1000) + "true"), nested)
     XCTAssertEqual(message(String(repeating: "-", count: 10000) + "1"), nested)
-    XCTAssertEqual(message(Array(repeating: "1", count: 1000).joined(separator: " + ")), long)
-    XCTAssertEqual(message(Array(repeating: "true", count: 1000).joined(separator: " and ")), long)
+    // A flat chain is one level however long; nesting is what counts.
+    XCTAssertNil(message(Array(repeating: "1", count: 1000).joined(separator: " + ")))
+    XCTAssertNil(message(Array(repeating: "true", count: 1000).joined(separator: " and ")))
+    XCTAssertNil(message((0...129).map { "\($0) = \($0)" }.joined(separator: " or ")))
+    XCTAssertEqual(message(String(repeating: "1 + (", count: 129) + "1" + String(repeating: ")", count: 129)), nested)
+    XCTAssertNil(message(Array(repeating: "1", count: 129).joined(separator: " * ") + " + 1 - 2 * 3 + 4"))
     XCTAssertEqual(message("1" + String(repeating: " offset 1d", count: 2000)), long)
+    XCTAssertEqual(
+      message(Array(repeating: "1", count: 12_000).joined(separator: " + ")),
+      "the formula has more than 20000 operators and operands; name parts of it with 'let'")
     // Just inside the limits, the formulas evaluate.
     XCTAssertNil(message(String(repeating: "(", count: 48) + "1" + String(repeating: ")", count: 48)))
     XCTAssertNil(message(Array(repeating: "1", count: 128).joined(separator: " + ")))
