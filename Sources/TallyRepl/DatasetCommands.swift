@@ -62,7 +62,9 @@ extension ReplSession {
       // A view's nulls are counted over its own rows.
       let nulls =
         isView ? viewNullCount(name, c.name).map { Render.grouped(String($0)) } ?? "?" : Render.grouped(String(c.vector.nullCount))
-      return [c.name, c.type.rawValue, nulls, c.name == time ? "time column" : ""]
+      // A column that reads as numbers or times until one value: say which made it text.
+      let why = c.textOrigin.flatMap { $0.after > 0 ? "text from line \($0.line): '\($0.value)'" : nil }
+      return [c.name, c.type.rawValue, nulls, c.name == time ? "time column" : why ?? ""]
     }
     out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
     return out

@@ -141,7 +141,7 @@ extension ReplSession {
       if let n = st.definedName { definitions[n] = (st, directories[st.source.name] ?? nil) }
       switch st.kind {
       case .dataset(let d):
-        out.print((replaced.contains(d.name) ? "replaced" : "loaded") + " dataset " + datasetSummary(d.name, elapsed: started))
+        out.print((replaced.contains(d.name) ? "replaced" : "loaded") + " dataset " + datasetSummary(d.name, elapsed: started, own: true))
         counts["dataset", default: 0] += 1
       case .metric: counts["metric", default: 0] += 1
       case .view: counts["view", default: 0] += 1

@@ -80,7 +80,11 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// `1,234,567`.
 /// `12.3 ms`, `1.25 s`.
 func milliseconds(since start: DispatchTime) -> String {
-  let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+  milliseconds(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+}
+
+/// `12.3 ms`, `1.25 s`.
+func milliseconds(_ ms: Double) -> String {
   if ms >= 1000 { return String(format: "%.2f s", ms / 1000) }
   return String(format: ms < 10 ? "%.1f ms" : "%.0f ms", ms)
 }

@@ -78,7 +78,7 @@ extension ReplSession {
   }
 
   /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
-  func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil) -> String {
+  func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil, own: Bool = false) -> String {
     guard let ds = session.datasets[name] else { return "'\(name)'" }
     var s =
       "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
@@ -91,7 +91,11 @@ extension ReplSession {
     } else {
       s += ", no time column"
     }
-    if let started { s += " (\(milliseconds(since: started)))" }
+    if own, let t = session.loadTime(of: name) {
+      s += " (\(milliseconds(t * 1000)))"
+    } else if let started {
+      s += " (\(milliseconds(since: started)))"
+    }
     return s
   }
 

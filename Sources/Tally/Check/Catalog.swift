@@ -11,6 +11,11 @@ import Foundation
   /// Where it was declared, for diagnostics about its time column.
   public var declaration: (Source, SourceRange)?
 
+  /// The file it was read from.
+  public var path = ""
+  /// Why each text column is text: its first value that no narrower type reads.
+  public var textOrigins: [String: TextOrigin] = [:]
+
   /// True when the columns are not known yet (a header-only check of a JSON Lines file): any name is accepted.
   public var open = false
 

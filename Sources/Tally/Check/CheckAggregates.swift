@@ -35,7 +35,7 @@ extension Checker {
       guard let d = percentile(args[1], ctx) else { return nil }
       param = d
     }
-    guard let resultType = resultType(f, argNode?.type ?? .int, args[0].range, ctx) else { return nil }
+    guard let resultType = resultType(f, argNode, args[0].range, ctx, rowCtx) else { return nil }
     let agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
     return Node(.aggregate(agg), resultType, r)
   }
@@ -92,21 +92,26 @@ extension Checker {
     return d
   }
 
-  /// What the aggregate gives, from the type of its argument (`count(DATASET)` counts rows).
-  mutating func resultType(_ f: AggregateFunction, _ t: ValueType, _ r: SourceRange, _ ctx: Context) -> ValueType? {
+  /// What the aggregate gives, from the type of its argument (`count(DATASET)` counts rows);
+  /// a type error says why a text column is text.
+  mutating func resultType(_ f: AggregateFunction, _ argument: Node?, _ r: SourceRange, _ ctx: Context, _ rowCtx: Context) -> ValueType? {
+    let t = argument?.type ?? .int
+    let notes = textNotes([argument], rowCtx)
     switch f {
     case .count, .countDistinct: return .int
     case .sum:
-      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", r, ctx) }
+      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", r, ctx, notes) }
       return t == .bool ? .int : t
     case .avg:
-      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", r, ctx) }
+      guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", r, ctx, notes) }
       return t == .duration || t == .null ? t : .number
     case .min, .max:
-      guard t != .bool else { return typeError(f, t, "a number, a time, a duration or a string", r, ctx) }
+      guard t != .bool else { return typeError(f, t, "a number, a time, a duration or a string", r, ctx, notes) }
       return t
     case .median, .percentile:
-      guard [.int, .number, .duration, .time, .null].contains(t) else { return typeError(f, t, "a number, a duration or a time", r, ctx) }
+      guard [.int, .number, .duration, .time, .null].contains(t) else {
+        return typeError(f, t, "a number, a duration or a time", r, ctx, notes)
+      }
       return t == .int ? .number : t
     }
   }
@@ -118,8 +123,10 @@ extension Checker {
     return ["its time columns: \(times.map { "'\($0)'" }.joined(separator: ", ")); in the REPL, ':load PATH as \(name) time \(first)'"]
   }
 
-  mutating func typeError(_ f: AggregateFunction, _ t: ValueType, _ want: String, _ r: SourceRange, _ ctx: Context) -> ValueType? {
-    error(CheckMessage.expectedType("the argument of '\(f.rawValue)'", want: want, got: t.description), ctx, r)
+  mutating func typeError(_ f: AggregateFunction, _ t: ValueType, _ want: String, _ r: SourceRange, _ ctx: Context, _ notes: [String])
+    -> ValueType?
+  {
+    error(CheckMessage.expectedType("the argument of '\(f.rawValue)'", want: want, got: t.description), ctx, r, notes: notes)
     return nil
   }
 }

@@ -19,7 +19,9 @@ extension Checker {
     func want(_ i: Int, _ types: [ValueType], _ what: String) -> Bool {
       let t = nodes[i].type
       if t == .null || types.contains(t) { return true }
-      error(CheckMessage.expectedType("argument \(i + 1) of '\(f.rawValue)'", want: what, got: t.description), ctx, nodes[i].range)
+      error(
+        CheckMessage.expectedType("argument \(i + 1) of '\(f.rawValue)'", want: what, got: t.description), ctx, nodes[i].range,
+        notes: textNotes([nodes[i]], ctx))
       return false
     }
     let type: ValueType

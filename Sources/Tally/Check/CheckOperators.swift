@@ -30,7 +30,8 @@ extension Checker {
     guard let l, let r else { return nil }
     guard let t = binaryType(op, l.type, r.type) else {
       error(
-        CheckMessage.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, range, notes: binaryHint(op, l.type, r.type))
+        CheckMessage.typeMismatch(op.rawValue, l.type.description, r.type.description), ctx, range,
+        notes: binaryHint(op, l.type, r.type) + textNotes([l, r], ctx))
       return nil
     }
     return Node(.binary(op, l, r), t, range)
@@ -42,7 +43,7 @@ extension Checker {
     for it in items {
       guard let m = check(it, ctx) else { return nil }
       guard binaryType(.eq, n.type, m.type) != nil else {
-        error(CheckMessage.typeMismatch("in", n.type.description, m.type.description), ctx, it.range)
+        error(CheckMessage.typeMismatch("in", n.type.description, m.type.description), ctx, it.range, notes: textNotes([n], ctx))
         return nil
       }
       list.append(m)

@@ -61,6 +61,17 @@ import Foundation
     relation(named: name, Context(source: source), range: SourceRange(0, 0))
   }
 
+  /// Why the text columns among `nodes` are text, from their files, when values of another
+  /// type came first: notes for a type error (`'amount' is text because of 'abc' at m.csv:4`).
+  func textNotes(_ nodes: [Node?], _ ctx: Context) -> [String] {
+    guard case .row(_, let schema) = ctx.level else { return [] }
+    return nodes.compactMap { n in
+      // Only where values of another type came first: a column of names is plainly text.
+      guard let n, case .column(let c) = n.kind, n.type == .string, let o = schema.textOrigins[c], o.after > 0 else { return nil }
+      return "'\(c)' is text because of the value '\(o.value)' at \(schema.path):\(o.line)"
+    }
+  }
+
   mutating func error(_ m: some DiagnosticMessage, _ ctx: Context, _ r: SourceRange, notes: [String] = []) {
     diagnostics.append(.error(m, ctx.source, r, notes: notes))
   }

@@ -40,7 +40,9 @@ struct CSVReader {
       // Pass 2: typed buffers.
       var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) })
       _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &build, limit: nil)
-      let cols = zip(header.names, build.builders).map { Column(name: $0, vector: $1.finish()) }
+      let cols = zip(header.names, zip(build.builders, infer.inferrers)).map { name, b in
+        Column(name: name, vector: b.0.finish(), textOrigin: b.0.type == .string ? b.1.textAt : nil)
+      }
       return Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
     }
   }
@@ -63,6 +65,7 @@ struct CSVReader {
         continue
       }
       let recordLine = line
+      sink.startRecord(line: recordLine)
       var col = 0
       while true {
         if i < n, p[i] == 34 {

@@ -11,8 +11,10 @@ struct HeaderSink: FieldSink {
 struct InferSink: FieldSink {
   var inferrers: [TypeInferrer]
   var rows = 0
+  var line = 0
+  mutating func startRecord(line: Int) { self.line = line }
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
-    inferrers[column].observe(p, start, end)
+    inferrers[column].observe(p, start, end, line: line)
   }
   mutating func endRecord() { rows += 1 }
 }

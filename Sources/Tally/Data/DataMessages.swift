@@ -13,6 +13,7 @@ public enum DataMessage: DiagnosticMessage {
   case emptyJSONLines
   case textAfterClosingQuote(field: Int)
   case duplicateHeader(String)
+  case duplicateKey(String)
   case emptyHeader
   case badJSONLine(String)
   case gzip(String)
@@ -32,6 +33,7 @@ public enum DataMessage: DiagnosticMessage {
     case .emptyJSONLines: return "the file is empty; it needs one JSON object per line"
     case .textAfterClosingQuote(let field): return "unexpected text after the closing quote of field \(field)"
     case .duplicateHeader(let c): return "column '\(c)' appears twice in the header"
+    case .duplicateKey(let k): return "key '\(k)' appears twice in the object"
     case .emptyHeader: return "a column has an empty name in the header"
     case .badJSONLine(let why): return "malformed JSON line: \(why)"
     case .gzip(let why): return "cannot decompress: \(why)"

@@ -6,8 +6,17 @@ public struct Column: Sendable {
   public var name: String
   /// Its values and null mask.
   public var vector: Vector
+  /// For a text column read from a file, the first value that made it text.
+  public var textOrigin: TextOrigin?
   /// The type of its values.
   public var type: ValueType { vector.type }
+
+  /// A column of values.
+  public init(name: String, vector: Vector, textOrigin: TextOrigin? = nil) {
+    self.name = name
+    self.vector = vector
+    self.textOrigin = textOrigin
+  }
 }
 
 /// A loaded table: named typed columns of equal length.
@@ -31,6 +40,12 @@ public struct Dataset: Sendable {
     var idx: [String: Int] = [:]
     for (i, c) in columns.enumerated() { idx[c.name] = i }
     index = idx
+  }
+
+  /// The dataset with a column's values replaced.
+  public func replacing(_ column: String, with vector: Vector) -> Dataset {
+    Dataset(
+      name: name, path: path, columns: columns.map { $0.name == column ? Column(name: column, vector: vector) : $0 }, rowCount: rowCount)
   }
 
   /// The column with a name.

@@ -5,7 +5,9 @@ extension DataLoader {
   /// first bytes is text that no narrower type reads (so the whole column is text too). The
   /// other columns' types are known only after reading every value; `times` are those whose
   /// first values are all times (a guess, for completion).
-  static func headerAndStrings(path: String) throws -> (names: [String], strings: Set<String>, times: Set<String>)? {
+  static func headerAndStrings(path: String) throws -> (
+    names: [String], strings: Set<String>, times: Set<String>, origins: [String: TextOrigin]
+  )? {
     guard FileManager.default.fileExists(atPath: path) else {
       _ = try load(name: "", path: path, zone: .utc)
       return nil
@@ -24,7 +26,8 @@ extension DataLoader {
     guard bytes.contains(10) || bytes.contains(13) else { return nil }
     let reader = CSVReader(path: path, bytes: Data(bytes), delimiter: delimiter, zone: .utc)
     let whole = bytes.count < 1 << 20
-    return bytes.withUnsafeBufferPointer { p -> (names: [String], strings: Set<String>, times: Set<String>)? in
+    return bytes.withUnsafeBufferPointer {
+      p -> (names: [String], strings: Set<String>, times: Set<String>, origins: [String: TextOrigin])? in
       var start = 0
       if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { start = 3 }
       var sink = HeaderSink()
@@ -47,9 +50,11 @@ extension DataLoader {
         else { continue }
         let strings = zip(sink.names, infer.inferrers).filter { $0.1.nonNull > 0 && $0.1.type == .string }.map(\.0)
         let times = zip(sink.names, infer.inferrers).filter { $0.1.nonNull > 0 && $0.1.type == .time }.map(\.0)
-        return (sink.names, Set(strings), Set(times))
+        var origins: [String: TextOrigin] = [:]
+        for (name, inferrer) in zip(sink.names, infer.inferrers) where inferrer.type == .string { origins[name] = inferrer.textAt }
+        return (sink.names, Set(strings), Set(times), origins)
       }
-      return (sink.names, [], [])
+      return (sink.names, [], [], [:])
     }
   }
 }

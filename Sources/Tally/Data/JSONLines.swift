@@ -12,6 +12,7 @@ enum JSONLinesReader {
     var names: [String] = []
     var index: [String: Int] = [:]
     var rows: [[Int: String]] = []
+    var rowLines: [Int] = []
     var line = 0
     var i = start
     while i < bytes.count {
@@ -33,25 +34,34 @@ enum JSONLinesReader {
             notes: ["each line must hold one JSON object, as {\"id\": 1}"]))
       }
       var row: [Int: String] = [:]
+      var seenNull = Set<Int>()
       for (key, text) in fields {
         let k: Int
         if let existing = index[key] {
           k = existing
+          guard row[k] == nil, !seenNull.contains(k) else {
+            throw TallyError(
+              .dataError(
+                DataMessage.duplicateKey(key), file: path, line: line,
+                notes: ["a line's object names each key once, as a CSV header names each column once"]))
+          }
         } else {
           k = names.count
           names.append(key)
           index[key] = k
         }
+        if text == nil { seenNull.insert(k) }
         row[k] = text
       }
       rows.append(row)
+      rowLines.append(line)
     }
     if names.isEmpty && rows.isEmpty { throw TallyError(.dataError(DataMessage.emptyJSONLines, file: path, line: 1)) }
     var inferrers = [TypeInferrer](repeating: TypeInferrer(), count: names.count)
-    for row in rows {
+    for (r, row) in rows.enumerated() {
       for (k, text) in row {
         var t = text
-        t.withUTF8 { inferrers[k].observe($0, 0, $0.count) }
+        t.withUTF8 { inferrers[k].observe($0, 0, $0.count, line: rowLines[r]) }
       }
     }
     var builders = inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: rows.count) }
@@ -64,7 +74,9 @@ enum JSONLinesReader {
         }
       }
     }
-    let cols = zip(names, builders).map { Column(name: $0, vector: $1.finish()) }
+    let cols = names.indices.map { k in
+      Column(name: names[k], vector: builders[k].finish(), textOrigin: builders[k].type == .string ? inferrers[k].textAt : nil)
+    }
     return Dataset(name: name, path: path, columns: cols, rowCount: rows.count)
   }
 }

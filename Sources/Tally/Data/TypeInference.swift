@@ -2,16 +2,24 @@ import Foundation
 
 /// Receives the fields of a CSV scan.
 protocol FieldSink {
+  /// A record starts at this line.
+  mutating func startRecord(line: Int)
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool)
   mutating func endRecord()
+}
+
+extension FieldSink {
+  mutating func startRecord(line: Int) {}
 }
 
 /// Infers a column's type from its values, narrowest first: int, number, bool, time, else string.
 struct TypeInferrer {
   var canInt = true, canNumber = true, canBool = true, canTime = true
   var nonNull = 0
+  /// The first value that no narrower type reads, and its line: why the column is text.
+  var textAt: TextOrigin?
 
-  mutating func observe(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+  mutating func observe(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, line: Int) {
     if s == e { return }
     // Only spaces: null in a typed column (a blank cell), text in a string column.
     if p[s] == 32, trim(p, s, e).0 == e { return }
@@ -21,6 +29,10 @@ struct TypeInferrer {
     if !canInt, canNumber, parseDouble(p, s, e) == nil { canNumber = false }
     if canBool, parseBool(p, s, e) == nil { canBool = false }
     if canTime, trimmedTime(p, s, e) == nil { canTime = false }
+    if !(canInt || canNumber || canBool || canTime) {
+      textAt = TextOrigin(
+        value: String(decoding: UnsafeBufferPointer(rebasing: p[s..<min(e, s + 80)]), as: UTF8.self), line: line, after: nonNull - 1)
+    }
   }
 
   var type: ValueType {

@@ -15,7 +15,8 @@ extension Session {
   public static func status(_ v: MetricValue, target: BoundValue?, warn: BoundValue?) -> Status {
     switch v {
     case .scalar(let s): return status(s, target: target, warn: warn)
-    case .grouped(let g): return g.values.values.map { status($0, target: target, warn: warn) }.max() ?? (target == nil ? .none : .pass)
+    // No groups at all (an empty export) is no evidence that a target holds.
+    case .grouped(let g): return g.values.values.map { status($0, target: target, warn: warn) }.max() ?? (target == nil ? .none : .fail)
     }
   }
 
@@ -33,7 +34,7 @@ extension Session {
 
   private func runChecksHere() throws -> CheckReport {
     let asOf = resolvedAsOf
-    var notes: [Diagnostic] = []
+    var notes: [Diagnostic] = defaultAsOfNote().map { [$0] } ?? []
     var metricResults: [MetricResult] = []
     for st in metrics {
       guard case .metric(let m) = st.kind else { continue }

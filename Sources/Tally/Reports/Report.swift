@@ -26,6 +26,7 @@ public enum Report {
     case .scalar(let s): return Render.display(s, format: format, zone: zone)
     case .grouped(let g):
       let rows = g.sortedRows
+      if rows.isEmpty { return "no groups" }
       let shown = rows.prefix(6).map { r in
         r.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: "/") + ": "
           + Render.display(r.value, format: format, zone: zone)

@@ -42,6 +42,10 @@ extension Report {
           rows.append([mark(m.status), m.name, "by \(g.keyNames.joined(separator: ", "))", target, warn, summary(m.description)])
           statuses.append(m.status)
           let groups = g.sortedRows
+          if groups.isEmpty {
+            rows.append(["", "  no groups", "", "", "", ""])
+            statuses.append(m.status)
+          }
           for row in groups.prefix(maxGroups) {
             let st = Session.status(row.value, target: m.target, warn: m.warn)
             let key = row.key.map { Render.display($0, format: nil, zone: zone) }.joined(separator: " / ")

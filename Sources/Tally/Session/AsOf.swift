@@ -18,19 +18,42 @@ extension Session {
 
   /// The latest time in any dataset's or view's time column (whatever the view's filter).
   static func latestTime(_ state: SessionState) -> Int64? {
-    var latest: Int64?
+    latestTimes(state).map(\.time).max()
+  }
+
+  /// The latest time of each dataset's and view's time column, by dataset and column.
+  static func latestTimes(_ state: SessionState) -> [(dataset: String, column: String, time: Int64)] {
     var columns: [(String, String)] = []
     for (name, schema) in state.catalog.datasets { if let t = schema.timeColumn { columns.append((name, t)) } }
     for v in state.catalog.views.values {
       if let t = v.time, let base = state.baseDataset(of: v.name) { columns.append((base, t)) }
     }
-    for (d, c) in columns {
+    var out: [(dataset: String, column: String, time: Int64)] = []
+    var seen = Set<[String]>()
+    for (d, c) in columns.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) where seen.insert([d, c]).inserted {
       guard let col = state.datasets[d]?.column(c), case .time(let ts) = col.vector.data else { continue }
+      var latest: Int64?
       for i in 0..<ts.count where col.vector.isValid(i) {
         if latest == nil || ts[i] > latest! { latest = ts[i] }
       }
+      if let latest { out.append((d, c, latest)) }
     }
-    return latest
+    return out
+  }
+
+  /// A note when the default as-of comes from one time column that runs far past all the
+  /// others (a promised date a year ahead): windows then read none of the other rows.
+  func defaultAsOfNote() -> Diagnostic? {
+    guard asOf == nil else { return nil }
+    let latest = Self.latestTimes(state).sorted { $0.time > $1.time }
+    guard latest.count >= 2 else { return nil }
+    let first = latest[0]
+    guard let others = latest.first(where: { $0.dataset != first.dataset || $0.column != first.column }),
+      first.time - others.time > 366 * Micros.day
+    else { return nil }
+    return Diagnostic(
+      .note, SessionMessage.asOfFromColumn(first.dataset, first.column, zone.iso(resolvedAsOf)),
+      notes: ["the other time columns end by \(zone.iso(others.time)); give --as-of (or 'at') to evaluate as of then"])
   }
 
   /// The start of the day after an instant's day in the zone.

@@ -150,7 +150,9 @@ struct Definitions {
       let text = Vector(type: .string, data: .string(codes: [], dictionary: []), valid: nil)
       let ds = Dataset(
         name: name, path: path,
-        columns: (names ?? []).map { Column(name: $0, vector: sample?.strings.contains($0) == true ? text : unknown) }, rowCount: 0)
+        columns: (names ?? []).map {
+          Column(name: $0, vector: sample?.strings.contains($0) == true ? text : unknown, textOrigin: sample?.origins[$0])
+        }, rowCount: 0)
       try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite, headerOnly: true)
       if names == nil { state.catalog.datasets[name]?.open = true }
       // Whether a time column will be there is known once the data is read.
@@ -161,7 +163,10 @@ struct Definitions {
         ds = hit
         ds.name = name
       } else {
+        let started = ContinuousClock.now
         ds = try DataLoader.load(name: name, path: path, zone: settings.zone)
+        let took = ContinuousClock.now - started
+        state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         settings.cache?.put(path, zone: settings.zone, ds)
       }
       try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)

@@ -10,6 +10,8 @@ public enum SessionMessage: DiagnosticMessage {
   case interrupted
   /// More errors in a file than are shown.
   case moreErrors(Int)
+  /// The default as-of came from one column far past the others.
+  case asOfFromColumn(String, String, String)
   /// An error from outside Tally, as its text.
   case unexpected(String)
 
@@ -24,6 +26,8 @@ public enum SessionMessage: DiagnosticMessage {
     case .outsideRoot(let p, let root): return "dataset path '\(p)' is outside the root '\(root)'"
     case .fixtureForNoDataset(let d): return "'with \(d)' names no declared dataset"
     case .interrupted: return "interrupted"
+    case .asOfFromColumn(let d, let c, let e):
+      return "the as-of \(e) comes from '\(d).\(c)', whose latest time is more than a year past every other time column"
     case .moreErrors(let n):
       return "\(n == 1 ? "1 more error in this file is" : "\(n) more errors in this file are") not shown; fix the ones above first"
     case .unexpected(let s): return s

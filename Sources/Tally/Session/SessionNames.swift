@@ -60,6 +60,9 @@ extension Session {
     return RelationSchema(name: name, dataset: dataset, viewOf: view, columns: ds.columns, timeColumn: time)
   }
 
+  /// How long reading a dataset's file took, in seconds, when this session read it.
+  public func loadTime(of name: String) -> Double? { state.loadSeconds[name] }
+
   /// The definition of a `let` or a metric.
   public func definition(of name: String) -> ValueDefinition? { state.catalog.values[name] }
 

@@ -37,6 +37,8 @@ struct SessionState {
   var tests: [Statement] = []
   /// Where each dataset was read from.
   var loads: [String: LoadRecord] = [:]
+  /// How long reading each dataset's file took, in seconds.
+  var loadSeconds: [String: Double] = [:]
   /// Where each name was defined.
   var sites: [String: DefinitionSite] = [:]
   /// The names of the sources defined so far, in the order they were read.
@@ -75,9 +77,16 @@ struct SessionState {
   /// rule). `site` is where it is declared, `timeSite` where its time column is named (a wrong
   /// time column is reported there). A dataset read from its header only (`headerOnly`) has
   /// columns of unknown type: its time column is checked when it is loaded.
-  mutating func add(_ ds: Dataset, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil, headerOnly: Bool = false)
+  mutating func add(_ given: Dataset, timeColumn: String?, site: DefinitionSite?, timeSite: DefinitionSite? = nil, headerOnly: Bool = false)
     throws
   {
+    // A column with no value at all (an empty export) is the time column it is declared to be.
+    var ds = given
+    if let timeColumn, !headerOnly, let col = ds.column(timeColumn), col.type == .string, col.vector.nullCount == col.vector.count {
+      ds = ds.replacing(
+        timeColumn,
+        with: Vector(type: .time, data: .time([Int64](repeating: 0, count: ds.rowCount)), valid: Bitmap(count: ds.rowCount, value: false)))
+    }
     var tc = ds.defaultTimeColumn
     if let timeColumn {
       let bad: CheckMessage?
@@ -98,7 +107,10 @@ struct SessionState {
     }
     removeName(ds.name)
     datasets[ds.name] = ds
-    catalog.datasets[ds.name] = DatasetSchema(name: ds.name, columns: ds.columns.map { ($0.name, $0.type) }, timeColumn: tc)
+    var schema = DatasetSchema(name: ds.name, columns: ds.columns.map { ($0.name, $0.type) }, timeColumn: tc)
+    schema.path = ds.path
+    for c in ds.columns { if let o = c.textOrigin { schema.textOrigins[c.name] = o } }
+    catalog.datasets[ds.name] = schema
     sites[ds.name] = site ?? DefinitionSite(source: Source(name: ds.path, text: ""), range: SourceRange(0, 0))
   }
 

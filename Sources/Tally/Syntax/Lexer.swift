@@ -419,6 +419,9 @@ import Foundation
       add(.integer(v), from: start)
     } else if let v = Double(text), v.isFinite {
       add(.number(v), from: start)
+    } else if let v = Double(text), v.isInfinite {
+      error(SyntaxMessage.numberOutOfRange(text), from: start, notes: ["numbers run to ±1.8e308"])
+      add(.integer(0), from: start)
     } else {
       error(SyntaxMessage.badNumber(text), from: start)
       add(.integer(0), from: start)

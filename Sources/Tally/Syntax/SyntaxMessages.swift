@@ -9,6 +9,7 @@ public enum SyntaxMessage: DiagnosticMessage {
   case unterminatedBackquote
   case badEscape(String)
   case badNumber(String)
+  case numberOutOfRange(String)
   case badDurationUnit(String)
   case badTimeLiteral(String)
   case durationOutOfRange
@@ -51,6 +52,7 @@ public enum SyntaxMessage: DiagnosticMessage {
     case .unterminatedBackquote: return "unterminated backquoted name"
     case .badEscape(let s): return "unknown escape sequence '\\\(s)' in string"
     case .badNumber(let s): return "malformed number '\(s)'"
+    case .numberOutOfRange(let s): return "number '\(s)' is out of range"
     case .badDurationUnit(let s): return "unknown duration unit '\(s)'; units are s, m, h, d, w, mo, y"
     case .badTimeLiteral(let s):
       return "malformed time literal '@\(s)'; write @2024-06-30, @2024-06-30T12:00:00 or @2024-06-30T12:00:00+08:00"
