@@ -161,7 +161,8 @@ struct JSONObjectScanner {
         if v >= 0xD800 && v < 0xDC00, i + 2 < n, p[i + 1] == 92, p[i + 2] == 117 {
           i += 2
           let lo = try hex4()
-          v = 0x10000 + ((v - 0xD800) << 10) + (lo &- 0xDC00)
+          // A high surrogate pairs only with a low one; anything else is not a character.
+          v = (0xDC00...0xDFFF).contains(lo) ? 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00) : 0xFFFD
         }
         out += Array(String(Unicode.Scalar(v).map(Character.init) ?? "\u{FFFD}").utf8)
       default: out.append(p[i])  // \" \\ \/

@@ -31,3 +31,12 @@ final class JSONLinesTests: XCTestCase {
     }
   }
 }
+
+/// Found by fuzzing: escapes that do not make a character.
+final class JSONLinesEscapeTests: XCTestCase {
+  func testAHighSurrogateWithoutALowOneIsTheReplacementCharacter() throws {
+    let bytes = Array(#"{"a": "\ud83d\uda00x\ud83d\ude00"}"#.utf8) + [10]
+    let ds = try JSONLinesReader.read(name: "d", path: "d.jsonl", bytes: bytes, zone: .utc)
+    XCTAssertEqual(ds.column("a")?.vector.value(at: 0), .string("\u{FFFD}x😀"))
+  }
+}
