@@ -58,11 +58,14 @@ final class CLICaseTests: XCTestCase {
     }
   }
 
-  /// Runs one case in a fresh directory holding its files, with `$ROOT` standing for the repository.
+  /// Runs one case in a fresh directory holding its files, with `$ROOT` standing for the repository
+  /// and `repo` in that directory a link to it: a path through `repo` reads the same in every
+  /// checkout, so a table that shows it is as wide everywhere.
   static func run(_ c: CLICase) throws -> CLICase.Outcome {
     let work = try TallyProcess.directory(c.files)
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
+    try FileManager.default.createSymbolicLink(at: work.appendingPathComponent("repo"), withDestinationURL: Self.root)
     let args = try CLICase.words(c.command).map { $0.replacingOccurrences(of: "$ROOT", with: Self.root.path) }
     guard args.first == "tally" else { throw CaseError(message: "\(c.title): a command starts with 'tally'") }
     let r = try TallyProcess.run(
