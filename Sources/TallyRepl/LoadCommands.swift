@@ -147,11 +147,12 @@ extension ReplSession {
       case .view: counts["view", default: 0] += 1
       case .value(let name, _): counts[session.kind(of: name) == .view ? "view" : "value", default: 0] += 1
       case .assert: counts["assert", default: 0] += 1
+      case .link: counts["link", default: 0] += 1
       case .test: counts["test", default: 0] += 1
       case .expr: break
       }
     }
-    let parts = ["dataset", "view", "value", "metric", "assert", "test"].compactMap { k in
+    let parts = ["dataset", "link", "view", "value", "metric", "assert", "test"].compactMap { k in
       counts[k].map { "\($0) \(k)\($0 == 1 ? "" : "s")" }
     }
     let fileCount = files.count == 1 && files[0] == path ? "" : "\(files.count) file\(files.count == 1 ? "" : "s"), "

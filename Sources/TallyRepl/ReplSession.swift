@@ -245,6 +245,9 @@ public final class ReplSession {
     case .test:
       try session.define(st, baseDirectory: baseDirectory)
       return "defined a test; run it with 'tally test'"
+    case .link(let l):
+      try session.defineChecked([(st, baseDirectory)])
+      return "defined link '\(l.name)': \(l.from).\(l.column) -> \(l.to).\(l.key)"
     }
   }
 

@@ -331,7 +331,7 @@ final class EvalEndToEndTests: XCTestCase {
       (
         "count(orders) over 7d - 1",
         """
-        <expr>:1:23: error: a clause ('over', 'offset', 'by', 'at') ends an expression; put the clause and what it applies to in parentheses
+        <expr>:1:23: error: a clause ('over', 'offset', 'by', 'at', 'every') ends an expression; put the clause and what it applies to in parentheses
         1 | count(orders) over 7d - 1
           |                       ^
         note: for example: (count(x) over 7d) - 1

@@ -57,6 +57,24 @@ public struct ValueDefinition: Sendable {
   public var metric: MetricDecl?
 }
 
+/// A `link A.COL -> B.KEY [as NAME]`: the statement, and where it was written.
+@_spi(Stages) public struct LinkDefinition: Sendable {
+  /// The link as written.
+  public var decl: LinkDecl
+  /// The source it was defined in; the declaration's ranges index it.
+  public var source: Source
+  /// The range of the whole statement.
+  public var range: SourceRange
+  /// The step a lookup through it takes.
+  public var step: LinkStep {
+    LinkStep(name: decl.name, from: decl.from, column: decl.column, to: decl.to, key: decl.key)
+  }
+  /// The link as written, for messages: `refunds.order_id -> orders.order_id`.
+  public var written: String {
+    "\(decl.from).\(decl.column) -> \(decl.to).\(decl.key)" + (decl.name == decl.to ? "" : " as \(decl.name)")
+  }
+}
+
 /// The names a formula can use.
 @_spi(Stages) public struct Catalog: Sendable {
   /// Loaded datasets' schemas, by name.
@@ -65,8 +83,38 @@ public struct ValueDefinition: Sendable {
   public var views: [String: ViewDefinition] = [:]
   /// `let` values and metrics, by name.
   public var values: [String: ValueDefinition] = [:]
+  /// Links between datasets, in the order defined.
+  public var links: [LinkDefinition] = []
   /// An empty catalog.
   public init() {}
 
   var allNames: [String] { Array(datasets.keys) + Array(views.keys) + Array(values.keys) }
+
+  /// The links from a dataset's rows, in the order defined.
+  func links(from dataset: String) -> [LinkDefinition] { links.filter { $0.decl.from == dataset } }
+
+  /// The link of a dataset with a name.
+  func link(from dataset: String, named name: String) -> LinkDefinition? {
+    links.first { $0.decl.from == dataset && $0.decl.name == name }
+  }
+
+  /// The dataset a dataset or view name reads, following views; nil for any other name.
+  func baseDataset(of name: String) -> String? {
+    var n = name
+    var seen = Set<String>()
+    while let v = views[n], seen.insert(n).inserted { n = v.base }
+    return datasets[n] != nil ? n : nil
+  }
+
+  /// The steps of a chain of link names from a dataset; nil when a name is not a link there.
+  func linkPath(from dataset: String, _ names: some Collection<String>) -> [LinkStep]? {
+    var at = dataset
+    var steps: [LinkStep] = []
+    for n in names {
+      guard let l = link(from: at, named: n) else { return nil }
+      steps.append(l.step)
+      at = l.decl.to
+    }
+    return steps
+  }
 }

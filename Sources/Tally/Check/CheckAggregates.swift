@@ -4,20 +4,25 @@ import Foundation
 /// dataset, its row formulas (argument and `where`), its parameter, its result type.
 extension Checker {
   mutating func aggregate(_ f: AggregateFunction, _ args: [Expr], _ filter: Expr?, _ r: SourceRange, _ ctx: Context) -> Node? {
-    if case .row = ctx.level {
-      error(CheckMessage.aggregateInRow(f.rawValue), ctx, r)
-      return nil
-    }
+    if case .row(let outer, _) = ctx.level { return perRow(f, args, filter, r, outer, ctx) }
+    if let first = args.first, isGrouped(first) { return overGroups(f, args, filter, r, ctx) }
     let arity = f == .percentile ? 2 : 1
     guard args.count == arity else {
       error(CheckMessage.argumentCount(f.rawValue, want: String(arity), got: args.count), ctx, r)
       return nil
     }
+    var keys: [KeySource]?
     guard let (relationName, argument) = readsWhat(f, args[0], ctx),
       let named = whichDataset(f, relationName, args[0].range, argument, filter, r, ctx),
       let rel = relation(named: named, ctx, range: r), let schema = catalog.datasets[rel.dataset],
-      clausesFit(rel, schema, r, ctx)
+      clausesFit(rel, schema, r, ctx, keys: &keys)
     else { return nil }
+    if f == .first || f == .last, rel.timeColumn == nil {
+      error(
+        CheckMessage.noTimeColumn(rel.name), ctx, r,
+        notes: ["'\(f.rawValue)' takes the value at the \(f == .first ? "earliest" : "latest") time"] + timeColumnHint(schema, rel.name))
+      return nil
+    }
     var rowCtx = ctx
     rowCtx.level = .row(rel, schema)
     var argNode: Node?
@@ -36,8 +41,46 @@ extension Checker {
       param = d
     }
     guard let resultType = resultType(f, argNode, args[0].range, ctx, rowCtx) else { return nil }
-    let agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
+    var agg = Aggregate(function: f, relation: rel, argument: argNode, filter: filterNode, parameter: param)
+    agg.keys = keys
     return Node(.aggregate(agg), resultType, r)
+  }
+
+  /// An aggregate inside the `where` of an aggregate over `outer`: evaluated once per row of
+  /// `outer`, over the rows of its own dataset that refer to that row through its one link there.
+  mutating func perRow(_ f: AggregateFunction, _ args: [Expr], _ filter: Expr?, _ r: SourceRange, _ outer: Relation, _ ctx: Context)
+    -> Node?
+  {
+    var inner = ctx
+    inner.level = .metric
+    inner.grouping = nil
+    inner.groupingSource = nil
+    inner.rowClauses = []
+    let saved = groupKeyTypes
+    defer { groupKeyTypes = saved }
+    guard let node = aggregate(f, args, filter, r, inner), case .aggregate(let a) = node.kind else { return nil }
+    let links = catalog.links(from: a.relation.dataset).filter { $0.decl.to == outer.dataset }
+    guard links.count == 1 else {
+      if links.isEmpty, a.relation.dataset == outer.dataset {
+        error(CheckMessage.aggregateInRow(f.rawValue), ctx, r)
+      } else if links.isEmpty {
+        let here = catalog.links(from: a.relation.dataset)
+        error(
+          LinkMessage.noLinkToRows(a.relation.name, outer.name), ctx, r,
+          notes: here.isEmpty
+            ? [
+              "an aggregate per row of '\(outer.name)' reads the rows that refer to it; add 'link \(a.relation.dataset).COLUMN -> \(outer.dataset).KEY'"
+            ]
+            : ["the links of '\(a.relation.dataset)': \(here.map { "'\($0.decl.name)' (\($0.written))" }.joined(separator: ", "))"])
+      } else {
+        error(
+          LinkMessage.severalLinks(a.relation.dataset, outer.dataset, links.map(\.decl.name)), ctx, r,
+          notes: ["its links to '\(outer.dataset)': \(links.map { "'\($0.decl.name)' (\($0.written))" }.joined(separator: ", "))"])
+      }
+      return nil
+    }
+    let p = PerRow(aggregate: a, link: links[0].step, clauses: ctx.rowClauses, type: node.type)
+    return Node(.perRow(p), node.type, r)
   }
 
   /// `count(DATASET)` reads the dataset it names and has no argument; any other aggregate
@@ -105,6 +148,7 @@ extension Checker {
     case .avg:
       guard [.int, .number, .duration, .bool, .null].contains(t) else { return typeError(f, t, "a number or a duration", r, ctx, notes) }
       return t == .duration || t == .null ? t : .number
+    case .first, .last: return t
     case .min, .max:
       guard t != .bool else { return typeError(f, t, "a number, a time, a duration or a string", r, ctx, notes) }
       return t

@@ -39,6 +39,11 @@ public enum CheckMessage: DiagnosticMessage {
   case notAView(String)
   case rowLevelClause
   case groupedTarget
+  case nestedSeries
+  case firstOverGroups(String)
+  case valueOutsideGroups
+  case seriesSpan
+  case clauseWithoutEffect(String, String)
 
   public static let stage = "check"
 
@@ -85,6 +90,14 @@ public enum CheckMessage: DiagnosticMessage {
     case .notAView(let n): return "'\(n)' is not a dataset or a view, so it cannot take 'where' or 'time'"
     case .rowLevelClause: return "'over', 'offset', 'at' and 'by' apply to aggregates, not inside one"
     case .groupedTarget: return "a target or warn bound is a single value"
+    case .firstOverGroups(let f): return "'\(f)' reads rows in time order, and groups have no time; use 'min' or 'max' over groups"
+    case .valueOutsideGroups:
+      return
+        "'value' is the value of a group, in the 'where' of an aggregate over groups, as in 'count(count(paid) by buyer_id where value >= 2)'"
+    case .nestedSeries: return "'every' inside another 'every' is not supported; make one series"
+    case .seriesSpan: return "'every ... for W' needs a span W longer than zero, as in 'every day for 28d'"
+    case .clauseWithoutEffect(let outer, let inner):
+      return "'\(outer)' has no effect here: every aggregate inside already has its own '\(inner)', which wins"
     }
   }
 }

@@ -24,6 +24,18 @@ extension Checker {
     if case .row(let rel, let schema) = ctx.level {
       if let t = schema.type(of: n) { return Node(.column(n), t, r) }
       if catalog.values[n] != nil { return inline(n, r, ctx) }
+      if n == "value" {
+        error(CheckMessage.valueOutsideGroups, ctx, r)
+        return nil
+      }
+      // Bare names never resolve through links; say which lookup would reach it.
+      let through = reachableThroughLinks(n, from: rel.dataset)
+      if let first = through.first {
+        error(
+          LinkMessage.onlyThroughLink(n, in: rel.name, path: first), ctx, r,
+          notes: through.count > 1 ? ["it is also \(through.dropFirst().map { "'\($0)'" }.joined(separator: ", "))"] : [])
+        return nil
+      }
       error(
         CheckMessage.unknownColumn(n, in: rel.name, qualified: false), ctx, r,
         notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
@@ -32,6 +44,10 @@ extension Checker {
     if catalog.values[n] != nil { return inline(n, r, ctx) }
     if catalog.datasets[n] != nil || catalog.views[n] != nil {
       error(CheckMessage.datasetAsValue(n), ctx, r)
+      return nil
+    }
+    if n == "value" {
+      error(CheckMessage.valueOutsideGroups, ctx, r)
       return nil
     }
     let owners = catalog.datasets.values.filter { $0.type(of: n) != nil }.map(\.name).sorted()
@@ -75,25 +91,19 @@ extension Checker {
     return node
   }
 
-  mutating func member(_ d: String, _ c: String, _ cr: SourceRange, _ r: SourceRange, _ ctx: Context) -> Node? {
+  mutating func member(_ names: [String], _ ranges: [SourceRange], _ r: SourceRange, _ ctx: Context) -> Node? {
+    let d = names[0]
     guard case .row(let rel, let schema) = ctx.level else {
       if catalog.datasets[d] != nil || catalog.views[d] != nil {
-        error(CheckMessage.columnOutsideAggregate("\(d).\(c)"), ctx, r)
+        error(CheckMessage.columnOutsideAggregate(names.joined(separator: ".")), ctx, r)
       } else {
-        let dr = SourceRange(r.start, max(r.start, cr.start - 1))
-        error(CheckMessage.unknownDataset(d), ctx, dr, notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys)))
+        error(
+          CheckMessage.unknownDataset(d), ctx, ranges[0],
+          notes: suggestion(d, in: Array(catalog.datasets.keys) + Array(catalog.views.keys) + catalog.links.map(\.decl.name)))
       }
       return nil
     }
-    guard d == rel.name || d == rel.dataset else {
-      error(CheckMessage.twoDatasets(rel.name, d), ctx, r)
-      return nil
-    }
-    guard let t = schema.type(of: c) else {
-      error(CheckMessage.unknownColumn(c, in: d, qualified: true), ctx, cr, notes: suggestion(c, in: schema.columns.map(\.name)))
-      return nil
-    }
-    return Node(.column(c), t, r)
+    return lookup(names, ranges, r, rel, schema, ctx)
   }
 
 }

@@ -23,13 +23,23 @@ import Foundation
     var depth = 0
     /// The source the `by` in force was written in, which its keys' ranges index.
     var groupingSource: Source? = nil
+    /// Inside an aggregate's `where`: the clauses in force for the aggregates per row below.
+    var rowClauses: [RowClause] = []
+    /// Inside an `every`: another one is refused.
+    var inSeries = false
+    /// Inside the argument of an aggregate over groups: the outer `by` keys, which the inner
+    /// `by` puts before its own.
+    var outerKeys: [ByKey]? = nil
   }
+
+  /// The keys of the last `by` checked, with any outer keys first.
+  var lastByKeys: [ByKey]?
 
   /// The type of each `by` key column seen so far in the `by` being checked, and its dataset.
   var groupKeyTypes: [String: (ValueType, String)] = [:]
 
   /// An error at a `by` key, where it is written.
-  mutating func errorAtKey(_ key: ByKey, _ message: CheckMessage, _ ctx: Context, notes: [String] = []) {
+  mutating func errorAtKey(_ key: ByKey, _ message: some DiagnosticMessage, _ ctx: Context, notes: [String] = []) {
     diagnostics.append(.error(message, ctx.groupingSource ?? ctx.source, key.range, notes: notes))
   }
 
@@ -95,7 +105,7 @@ import Foundation
     switch e.kind {
     case .literal(let l): return literal(l, e.range, ctx)
     case .name(let n): return name(n, e.range, ctx)
-    case .member(let d, let c, let cr): return member(d, c, cr, e.range, ctx)
+    case .member(let names, let ranges): return member(names, ranges, e.range, ctx)
     case .negate(let x): return negate(x, e.range, ctx)
     case .not(let x): return not(x, e.range, ctx)
     case .binary(let op, let a, let b): return binary(op, a, b, e.range, ctx)
@@ -108,6 +118,7 @@ import Foundation
     case .offset(let x, let d): return offset(x, d, e.range, ctx)
     case .at(let x, let t): return at(x, t, e.range, ctx)
     case .by(let x, let keys): return by(x, keys, e.range, ctx)
+    case .every(let x, let g, let w): return every(x, g, w, e.range, ctx)
     }
   }
 

@@ -43,7 +43,9 @@ struct CSVReader {
       let cols = zip(header.names, zip(build.builders, infer.inferrers)).map { name, b in
         Column(name: name, vector: b.0.finish(), textOrigin: b.0.type == .string ? b.1.textAt : nil)
       }
-      return Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
+      var ds = Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
+      ds.rowLines = infer.lines
+      return ds
     }
   }
 

@@ -12,7 +12,11 @@ struct InferSink: FieldSink {
   var inferrers: [TypeInferrer]
   var rows = 0
   var line = 0
-  mutating func startRecord(line: Int) { self.line = line }
+  var lines = RowLines()
+  mutating func startRecord(line: Int) {
+    self.line = line
+    lines.record(row: rows, line: line)
+  }
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
     inferrers[column].observe(p, start, end, line: line)
   }

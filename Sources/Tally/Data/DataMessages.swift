@@ -3,6 +3,8 @@ import Foundation
 /// What the loaders report about data files.
 public enum DataMessage: DiagnosticMessage {
   case fileNotFound(String)
+  /// A link's key column, its dataset, the value two rows share and their lines (when known).
+  case repeatedKey(String, dataset: String, value: String, lines: [Int])
   case unreadable(String, why: String)
   case fieldCount(Int, header: Int)
   case unterminatedQuote
@@ -23,6 +25,9 @@ public enum DataMessage: DiagnosticMessage {
   public var text: String {
     switch self {
     case .fileNotFound(let p): return "no such file '\(p)'"
+    case .repeatedKey(let k, let d, let v, let lines):
+      let at = lines.count == 2 ? "lines \(lines[0]) and \(lines[1])" : "two rows"
+      return "the key '\(k)' of '\(d)' is not unique: \(at) share the value \(v)"
     case .unreadable(let p, let why): return "cannot read '\(p)': \(why)"
     case .fieldCount(let got, let want): return "row has \(got) field\(got == 1 ? "" : "s"), but the header has \(want)"
     case .unterminatedQuote: return "unterminated quoted field; close it with '\"'"

@@ -29,6 +29,8 @@ public struct Dataset: Sendable {
   public var columns: [Column]
   /// The number of rows (every column's length).
   public var rowCount: Int
+  /// The line of the file each row starts on, where the reader knows it.
+  public var rowLines = RowLines()
   private var index: [String: Int]
 
   /// A dataset from columns of `rowCount` values each.
@@ -44,8 +46,10 @@ public struct Dataset: Sendable {
 
   /// The dataset with a column's values replaced.
   public func replacing(_ column: String, with vector: Vector) -> Dataset {
-    Dataset(
+    var d = Dataset(
       name: name, path: path, columns: columns.map { $0.name == column ? Column(name: column, vector: vector) : $0 }, rowCount: rowCount)
+    d.rowLines = rowLines
+    return d
   }
 
   /// The column with a name.
@@ -61,5 +65,37 @@ public struct Dataset: Sendable {
     if times.count == 1 { return times[0].name }
     for n in ["time", "timestamp", "created_at", "date"] where column(n)?.type == .time { return n }
     return nil
+  }
+}
+
+/// The line each row of a file starts on, kept sparsely: a row starts on the line after the
+/// row before it, except after a blank line or a quoted line break, where a jump is recorded.
+public struct RowLines: Sendable {
+  /// Rows whose line is not the one after the previous row's last, with their lines.
+  private var jumps: [(row: Int, line: Int)] = []
+  /// The line of the row before, and the rows recorded.
+  private var last = (row: -1, line: 0)
+
+  /// An empty map (a dataset not read from a file).
+  public init() {}
+
+  /// Records that row `row` (each row once, in order) starts on line `line`.
+  mutating func record(row: Int, line: Int) {
+    if row != last.row + 1 || line != last.line + 1 { jumps.append((row, line)) }
+    last = (row, line)
+  }
+
+  /// The line row `row` starts on; nil when no line was recorded for it.
+  public func line(of row: Int) -> Int? {
+    guard row >= 0, row <= last.row else { return nil }
+    var lo = 0
+    var hi = jumps.count
+    while lo < hi {  // the last jump at or before `row`
+      let mid = (lo + hi) / 2
+      if jumps[mid].row <= row { lo = mid + 1 } else { hi = mid }
+    }
+    guard lo > 0 else { return nil }
+    let j = jumps[lo - 1]
+    return j.line + (row - j.row)
   }
 }

@@ -77,7 +77,9 @@ enum JSONLinesReader {
     let cols = names.indices.map { k in
       Column(name: names[k], vector: builders[k].finish(), textOrigin: builders[k].type == .string ? inferrers[k].textAt : nil)
     }
-    return Dataset(name: name, path: path, columns: cols, rowCount: rows.count)
+    var ds = Dataset(name: name, path: path, columns: cols, rowCount: rows.count)
+    for (r, l) in rowLines.enumerated() { ds.rowLines.record(row: r, line: l) }
+    return ds
   }
 }
 

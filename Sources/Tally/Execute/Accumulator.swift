@@ -7,6 +7,8 @@ struct Accumulator {
   let type: ValueType
   let parameter: Double?
   let broadcast: Bool
+  /// For `first` and `last`: the time of each row, which orders them.
+  let times: Vector?
   var counts: [Int]
   var isum: [Int64] = []
   var overflowed: [Bool] = []
@@ -19,9 +21,10 @@ struct Accumulator {
   var ilists: [[Int64]] = []
   var distinct: [Set<Int64>] = []
 
-  init(_ f: AggregateFunction, _ arg: Vector?, _ type: ValueType, _ parameter: Double?, groups: Int) {
+  init(_ f: AggregateFunction, _ arg: Vector?, _ type: ValueType, _ parameter: Double?, groups: Int, times: Vector? = nil) {
     function = f
     self.arg = arg
+    self.times = times
     self.type = type
     self.parameter = parameter
     broadcast = (arg?.count ?? 0) == 1
@@ -33,7 +36,7 @@ struct Accumulator {
       dsum = [Double](repeating: 0, count: groups)
       comp = [Double](repeating: 0, count: groups)
       if f == .avg { scaled = [Double](repeating: 0, count: groups) }
-    case .min, .max: best = [Int](repeating: -1, count: groups)
+    case .min, .max, .first, .last: best = [Int](repeating: -1, count: groups)
     case .median, .percentile:
       if arg.map({ $0.type == .time || $0.type == .duration }) ?? false {
         ilists = [[Int64]](repeating: [], count: groups)
@@ -77,6 +80,18 @@ struct Accumulator {
     case .min, .max:
       let cur = best[g]
       if cur < 0 || better(i, than: cur) { best[g] = i }
+    case .first, .last:
+      // Ordered by time: a row whose time is null has no place in the order.
+      guard let times, times.isValid(row), case .time(let t) = times.data else { return }
+      let cur = best[g]
+      if cur < 0 {
+        best[g] = row
+      } else {
+        let (a, b) = (t[row], t[cur])
+        let earlier = function == .first ? a < b : a > b
+        // Among rows at the same time, the least value for `first`, the greatest for `last`.
+        if earlier || (a == b && compare(broadcast ? 0 : row, broadcast ? 0 : cur) == (function == .first ? -1 : 1)) { best[g] = row }
+      }
     case .median, .percentile:
       switch arg.data {
       case .int(let a): lists[g].append(Double(a[i]))
@@ -97,25 +112,21 @@ struct Accumulator {
   }
 
   private func better(_ i: Int, than j: Int) -> Bool {
-    guard let arg else { return false }
-    let less: Bool
-    let greater: Bool
+    let r = compare(i, j)
+    return function == .min ? r < 0 : r > 0
+  }
+
+  /// -1, 0 or 1 as the argument at row `i` is less than, equal to or greater than at row `j`.
+  private func compare(_ i: Int, _ j: Int) -> Int {
+    guard let arg else { return 0 }
     switch arg.data {
-    case .int(let a), .time(let a), .duration(let a):
-      less = a[i] < a[j]
-      greater = a[i] > a[j]
-    case .number(let a):
-      less = a[i] < a[j]
-      greater = a[i] > a[j]
+    case .int(let a), .time(let a), .duration(let a): return a[i] < a[j] ? -1 : a[i] > a[j] ? 1 : 0
+    case .number(let a): return a[i] < a[j] ? -1 : a[i] > a[j] ? 1 : 0
     case .string(let c, let d):
       let r = Ops.compareStrings(d[Int(c[i])], d[Int(c[j])])
-      less = r < 0
-      greater = r > 0
-    case .bool(let b):
-      less = !b[i] && b[j]
-      greater = b[i] && !b[j]
+      return r < 0 ? -1 : r > 0 ? 1 : 0
+    case .bool(let b): return !b[i] && b[j] ? -1 : b[i] && !b[j] ? 1 : 0
     }
-    return function == .min ? less : greater
   }
 
   /// The aggregate of group `g`; a number past the range of a double (a sum past 1.8e308)
@@ -158,6 +169,9 @@ struct Accumulator {
     case .min, .max:
       guard !best.isEmpty, best[g] >= 0, let arg else { return .null }
       return arg.value(at: best[g])
+    case .first, .last:
+      guard !best.isEmpty, best[g] >= 0, let arg else { return .null }
+      return arg.value(at: broadcast ? 0 : best[g])
     case .median, .percentile:
       let q = function == .median ? 0.5 : (parameter ?? 0.5)
       if !ilists.isEmpty {

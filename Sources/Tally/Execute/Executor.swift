@@ -6,6 +6,10 @@ import Foundation
 @_spi(Stages) public final class Executor {
   let datasets: [String: Dataset]
   let zone: Zone
+  /// The key indexes that links read, by dataset and key column (built when missing).
+  var keyIndexes: [KeyColumn: KeyIndex]
+  /// For each chain of links, the row each row of its first dataset refers to (-1: none).
+  var linkRowsCache: [[LinkStep]: [Int32]] = [:]
   /// Row formulas' vectors, time masks, filters' masks, group indexes and aggregates, each
   /// computed once and kept under what determines it.
   var rowCache: [RowKey: Vector] = [:]
@@ -14,10 +18,21 @@ import Foundation
   var groupCache: [GroupingKey: GroupIndex] = [:]
   var aggregateCache: [AggregateKey: (value: MetricValue, notes: [String])] = [:]
 
-  /// A row formula over a dataset.
+  /// A row formula over a dataset; with the as-of and window in force when it holds an
+  /// aggregate per row, whose values depend on them.
   struct RowKey: Hashable {
     var dataset: String
     var node: Node
+    var asOf: Int64?
+    var window: Window?
+    init(_ dataset: String, _ node: Node, _ ctx: Context) {
+      self.dataset = dataset
+      self.node = node
+      if node.readsPerRow {
+        asOf = ctx.asOf
+        window = ctx.window
+      }
+    }
   }
 
   /// The rows of a dataset's time column in `[start, end)` (no start: every row before `end`,
@@ -33,7 +48,7 @@ import Foundation
   struct GroupingKey: Hashable {
     var dataset: String
     var timeColumn: String?
-    var keys: [GroupKey]
+    var keys: [KeySource]
   }
 
   /// An aggregate in a context: its as-of, window and grouping.
@@ -44,6 +59,10 @@ import Foundation
     var grouping: [GroupKey]?
   }
   var cachedGroups = 0
+  /// Aggregates over groups evaluated so far: each one's groups are a dataset of their own.
+  var groupTables = 0
+  /// The most points of one series.
+  static let maxSeriesPoints = 100_000
   /// The most groups kept in `aggregateCache` before it is emptied.
   static let maxCachedGroups = 2_000_000
 
@@ -55,9 +74,10 @@ import Foundation
   }
 
   /// An executor over loaded datasets, by name; calendar windows and durations follow `zone`.
-  public init(datasets: [String: Dataset], zone: Zone) {
+  public init(datasets: [String: Dataset], zone: Zone, keyIndexes: [KeyColumn: KeyIndex] = [:]) {
     self.datasets = datasets
     self.zone = zone
+    self.keyIndexes = keyIndexes
   }
 
   /// Evaluates a metric-level node with the as-of instant `asOf`.
@@ -71,7 +91,10 @@ import Foundation
     switch n.kind {
     case .literal(let v): return .scalar(v)
     case .interval(let d): return .scalar(.duration(d.fixedMicros))
-    case .column(let c): throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))
+    case .column(let c), .lookup(_, let c): throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))
+    case .perRow(let p): throw TallyError(Diagnostic(.error, CheckMessage.aggregateInRow(p.aggregate.function.rawValue)))
+    case .series(let x, let grain, let span): return try series(x, grain, span, ctx)
+    case .overGroups(let g): return try overGroups(g, n.type, ctx)
     case .aggregate(let a):
       // A metric used by others is inlined into them: its aggregates are computed once per context.
       let key = AggregateKey(node: n, asOf: ctx.asOf, window: ctx.window, grouping: ctx.grouping)

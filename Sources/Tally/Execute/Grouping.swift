@@ -7,7 +7,7 @@ extension Executor {
     var keys: [[Value]]
   }
 
-  func groupIndex(_ ds: Dataset, _ keys: [GroupKey], _ timeColumn: String?) throws -> GroupIndex {
+  func groupIndex(_ ds: Dataset, _ keys: [KeySource], _ timeColumn: String?) throws -> GroupIndex {
     let cacheKey = GroupingKey(dataset: ds.name, timeColumn: timeColumn, keys: keys)
     if let g = groupCache[cacheKey] { return g }
     var perKey: [GroupIndex] = []
@@ -63,13 +63,19 @@ extension Executor {
   }
 
   /// Group ids for one key: a column's values, or the periods of the time column.
-  func singleKeyIndex(_ ds: Dataset, _ key: GroupKey, _ timeColumn: String?) throws -> GroupIndex {
+  func singleKeyIndex(_ ds: Dataset, _ key: KeySource, _ timeColumn: String?) throws -> GroupIndex {
     var keys: [[Value]] = []
     let ids: [Int32]
     switch key {
-    case .column(let c):
-      guard let col = ds.column(c) else { throw TallyError(Diagnostic(.error, CheckMessage.byColumnMissing(c, in: ds.name))) }
-      let v = col.vector
+    case .column, .lookup:
+      let v: Vector
+      if case .lookup(let steps, let c) = key {
+        v = try lookupVector(steps, c)
+      } else if case .column(let c) = key, let col = ds.column(c) {
+        v = col.vector
+      } else {
+        throw TallyError(Diagnostic(.error, CheckMessage.byColumnMissing(key.key, in: ds.name)))
+      }
       switch v.data {
       case .string(let codes, let dict): ids = try Self.stringKeyIds(codes, dict, v, keys: &keys)
       case .int(let a): ids = try Self.integerKeyIds(a, v, keys: &keys) { .int($0) }

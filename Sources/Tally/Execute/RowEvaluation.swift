@@ -11,19 +11,19 @@ extension Vector {
 
 extension Executor {
   /// A row formula over every row of a dataset. Constants come back as one-row vectors.
-  func row(_ n: Node, _ ds: Dataset) throws -> Vector {
+  func row(_ n: Node, _ ds: Dataset, _ ctx: Context) throws -> Vector {
     if n.isConstant {
       guard case .scalar(let s) = try Constant.value(of: n, zone: zone) else { return Vector.constant(.null, n.type) }
       return Vector.constant(s, n.type)
     }
-    let key = RowKey(dataset: ds.name, node: n)
+    let key = RowKey(ds.name, n, ctx)
     if let v = rowCache[key] { return v }
-    let v = try computeRow(n, ds)
+    let v = try computeRow(n, ds, ctx)
     rowCache[key] = v
     return v
   }
 
-  func computeRow(_ n: Node, _ ds: Dataset) throws -> Vector {
+  func computeRow(_ n: Node, _ ds: Dataset, _ ctx: Context) throws -> Vector {
     try Interruption.check()
     switch n.kind {
     case .column(let c):
@@ -31,20 +31,22 @@ extension Executor {
         throw TallyError(Diagnostic(.error, CheckMessage.unknownColumn(c, in: ds.name, qualified: false)))
       }
       return col.vector
+    case .lookup(let steps, let c): return try lookupVector(steps, c)
+    case .perRow(let p): return try perRow(p, ds, ctx)
     case .not(let x):
-      let v = try row(x, ds)
+      let v = try row(x, ds, ctx)
       guard case .bool(let b) = v.data else { return v }
       var r = Bitmap(count: b.count, value: true)
       r = Bitmap.andNot(r, b)
       return Vector(type: .bool, data: .bool(r), valid: v.valid)
     case .isNull(let x, let neg):
-      let v = try row(x, ds)
+      let v = try row(x, ds, ctx)
       var r = v.valid ?? Bitmap(count: v.count, value: true)
       if !neg { r = Bitmap.andNot(Bitmap(count: v.count, value: true), r) }
       return Vector(type: .bool, data: .bool(r), valid: nil)
     case .binary(let op, let a, let b):
       if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
-        let l = try row(a, ds)
+        let l = try row(a, ds, ctx)
         guard case .time(let t) = l.data else { return l }
         var valid = l.valid
         var out = [Int64](repeating: 0, count: t.count)
@@ -59,30 +61,30 @@ extension Executor {
         }
         return Vector(type: .time, data: .time(out), valid: valid)
       }
-      let l = try row(a, ds)
-      let r = try row(b, ds)
+      let l = try row(a, ds, ctx)
+      let r = try row(b, ds, ctx)
       return try VectorOps.binary(op, l, r, resultType: n.type, count: ds.rowCount)
     case .call(let f, let args) where [.seconds, .minutes, .hours, .days].contains(f):
-      let v = try row(args[0], ds)
-      guard case .duration(let d) = v.data else { return try boxed(n, ds) }
+      let v = try row(args[0], ds, ctx)
+      guard case .duration(let d) = v.data else { return try boxed(n, ds, ctx) }
       let unit: Double = f == .seconds ? 1e6 : f == .minutes ? 60e6 : f == .hours ? 3600e6 : 86400e6
       return Vector(type: .number, data: .number(d.map { Double($0) / unit }), valid: v.valid)
     default:
-      return try boxed(n, ds)
+      return try boxed(n, ds, ctx)
     }
   }
 
   /// Row by row through the scalar operators, for the less common functions.
-  func boxed(_ n: Node, _ ds: Dataset) throws -> Vector {
+  func boxed(_ n: Node, _ ds: Dataset, _ ctx: Context) throws -> Vector {
     let count = ds.rowCount
     var builder = VectorBuilder(type: n.type, capacity: count)
     switch n.kind {
     case .negate(let x):
-      let v = try row(x, ds)
+      let v = try row(x, ds, ctx)
       for i in 0..<count { builder.append(try Ops.negate(v.value(at: v.count == 1 ? 0 : i))) }
     case .inList(let x, let items, let neg):
-      let v = try row(x, ds)
-      let list = try items.map { try row($0, ds) }
+      let v = try row(x, ds, ctx)
+      let list = try items.map { try row($0, ds, ctx) }
       if case .string(let codes, let dict) = v.data, v.count == count, list.allSatisfy({ $0.count == 1 }) {
         // A string column against constants: decide once per distinct string.
         let constants = list.map { $0.value(at: 0) }
@@ -112,7 +114,7 @@ extension Executor {
         builder.append(result)
       }
     case .call(let f, let args):
-      let vs = try args.map { try row($0, ds) }
+      let vs = try args.map { try row($0, ds, ctx) }
       if [.lower, .upper, .length, .contains, .startsWith, .endsWith].contains(f), case .string(let codes, let dict) = vs[0].data,
         vs.count == 1 || vs[1].count == 1, vs[0].count == count
       {

@@ -8,7 +8,7 @@ enum Constant {
     switch n.kind {
     case .literal(let v): return .scalar(v)
     case .interval(let d): return .scalar(.duration(d.fixedMicros))
-    case .column, .aggregate: throw TallyError(Diagnostic(.error, PlanMessage.notConstant(n.key)))
+    case .column, .aggregate, .lookup, .perRow, .series, .overGroups: throw TallyError(Diagnostic(.error, PlanMessage.notConstant(n.key)))
     case .negate(let x): return try value(of: x, zone: zone).map { try Ops.negate($0) }
     case .not(let x): return try value(of: x, zone: zone).map { Ops.not($0) }
     case .isNull(let x, let neg): return try value(of: x, zone: zone).map { .bool($0.isNull != neg) }

@@ -10,6 +10,6 @@ public enum Function: String, Sendable, CaseIterable {
 
 /// Aggregate functions.
 public enum AggregateFunction: String, Sendable, CaseIterable {
-  case count, sum, avg, min, max, median, percentile
+  case count, sum, avg, min, max, median, percentile, first, last
   case countDistinct = "count_distinct"
 }

@@ -25,6 +25,14 @@ public struct Node: Sendable, Hashable {
     /// `at T`: the as-of instant for the inner expression.
     case at(Node, Instant)
     case by(Node, [GroupKey])
+    /// A column of the row that the row being read refers to through a chain of links (row level).
+    case lookup([LinkStep], String)
+    /// An aggregate over the rows that refer to the row being read (row level, section 9).
+    case perRow(PerRow)
+    /// `EXPR every GRAIN for W`: one value per point, grouped by period (metric level).
+    case series(Node, Period, DurationLiteral)
+    /// `AGG(EXPR by KEYS [where PRED])`: an aggregate of the values of a grouped expression.
+    case overGroups(GroupsAggregate)
   }
 
   /// What the node computes.
@@ -54,7 +62,7 @@ public struct Node: Sendable, Hashable {
   public var isConstant: Bool {
     switch kind {
     case .literal, .interval: return true
-    case .column, .aggregate: return false
+    case .column, .aggregate, .lookup, .perRow, .series, .overGroups: return false
     case .negate(let n), .not(let n), .isNull(let n, _): return n.isConstant
     case .binary(_, let a, let b): return a.isConstant && b.isConstant
     case .inList(let n, let l, _): return n.isConstant && l.allSatisfy(\.isConstant)
@@ -62,6 +70,78 @@ public struct Node: Sendable, Hashable {
     case .over(let n, _), .offset(let n, _), .at(let n, _), .by(let n, _): return n.isConstant
     }
   }
+
+  /// True when a node below is an aggregate per row, whose values depend on the as-of and window.
+  public var readsPerRow: Bool {
+    switch kind {
+    case .perRow: return true
+    case .literal, .interval, .column, .aggregate, .lookup, .overGroups: return false
+    case .negate(let n), .not(let n), .isNull(let n, _): return n.readsPerRow
+    case .binary(_, let a, let b): return a.readsPerRow || b.readsPerRow
+    case .inList(let n, let l, _): return n.readsPerRow || l.contains(where: \.readsPerRow)
+    case .call(_, let args): return args.contains(where: \.readsPerRow)
+    case .over(let n, _), .offset(let n, _), .at(let n, _), .by(let n, _), .series(let n, _, _): return n.readsPerRow
+    }
+  }
+}
+
+/// One link followed by a lookup: each row of `from` refers to the row of `to` whose `key`
+/// equals its `column` (section 9).
+public struct LinkStep: Sendable, Hashable {
+  /// The link's name (`as NAME`, else the dataset referred to).
+  public var name: String
+  /// The dataset whose rows refer, and its column.
+  public var from: String
+  public var column: String
+  /// The dataset referred to, and its key column.
+  public var to: String
+  public var key: String
+  /// A step from `from.column` to `to.key`, named `name`.
+  public init(name: String, from: String, column: String, to: String, key: String) {
+    self.name = name
+    self.from = from
+    self.column = column
+    self.to = to
+    self.key = key
+  }
+}
+
+/// An aggregate over the groups of a grouped expression (section 10): `avg(dispute_rate by shop)`.
+public struct GroupsAggregate: Sendable, Hashable {
+  /// What it computes over the groups' values.
+  public var function: AggregateFunction
+  /// The grouped expression: a `by` node whose keys are the outer `by`'s, if any, then its own.
+  public var grouped: Node
+  /// How many of its keys come from the outer `by`: it reduces over the rest, per outer group.
+  public var outerKeys: Int
+  /// Its `where`, over the groups: `value` and the key columns.
+  public var filter: Node?
+  /// The percentile fraction.
+  public var parameter: Double?
+  /// The type of the groups' values.
+  public var valueType: ValueType
+  /// The types of the keys, in order.
+  public var keyTypes: [ValueType]
+}
+
+/// A clause on an aggregate per row, in the order written, outermost first.
+public enum RowClause: Sendable, Hashable {
+  case over(Window)
+  case offset(DurationLiteral)
+  case at(Instant)
+}
+
+/// An aggregate evaluated once per row of the dataset a `where` reads, over the rows of its own
+/// dataset that refer to that row through `link`: `count(refunds)` in `count(paid where count(refunds) > 0)`.
+public struct PerRow: Sendable, Hashable {
+  /// The aggregate, over the referring dataset.
+  public var aggregate: Aggregate
+  /// The link from the aggregate's dataset to the row's.
+  public var link: LinkStep
+  /// Its own clauses, in parentheses around it: `(count(paid) over 28d) > 40`.
+  public var clauses: [RowClause]
+  /// The aggregate's type.
+  public var type: ValueType
 }
 
 /// The rows an aggregate reads: a dataset, through a view's filter, with a time column.
@@ -107,6 +187,17 @@ public struct Aggregate: Sendable, Hashable {
   public var filter: Node?
   /// The percentile fraction.
   public var parameter: Double?
+  /// The `by` keys in force, resolved for this aggregate's dataset: a key through a link is a
+  /// lookup. Nil outside any `by`.
+  public var keys: [KeySource]? = nil
+}
+
+/// What an aggregate groups its rows by, for one `by` key: its own column, a lookup through
+/// links, or the period of its time column.
+public enum KeySource: Sendable, Hashable {
+  case column(String)
+  case lookup([LinkStep], String)
+  case grain(Period)
 }
 
 /// A checked formula bound to the instant it is evaluated as of: what an `Engine` runs.

@@ -20,7 +20,17 @@ extension Node {
       let rel =
         a.relation.name + (a.relation.filter.map { "[\($0.key)]" } ?? "") + (a.relation.timeColumn.map { "@\($0)" } ?? "")
       let arg = a.argument.map { $0.key } ?? "*"
-      return "\(a.function.rawValue)(\(rel): \(arg)\(a.filter.map { " where \($0.key)" } ?? "")\(a.parameter.map { ", \($0)" } ?? ""))"
+      let keys = a.keys.map { " by " + $0.map(\.key).joined(separator: ", ") } ?? ""
+      return
+        "\(a.function.rawValue)(\(rel): \(arg)\(a.filter.map { " where \($0.key)" } ?? "")\(a.parameter.map { ", \($0)" } ?? "")\(keys))"
+    case .lookup(let steps, let c): return steps.map { "\($0.name)>" }.joined() + "`\(c)`"
+    case .perRow(let p):
+      let clauses = p.clauses.map { " \($0)" }.joined()
+      return "per-row \(p.link.name)(\(Node(.aggregate(p.aggregate), p.type, range).key)\(clauses))"
+    case .series(let n, let g, let d): return "(\(n.key) every \(g.rawValue) for \(d))"
+    case .overGroups(let g):
+      return
+        "\(g.function.rawValue)(groups \(g.grouped.key) /\(g.outerKeys)\(g.filter.map { " where \($0.key)" } ?? "")\(g.parameter.map { ", \($0)" } ?? ""))"
     case .negate(let n): return "(-\(n.key))"
     case .not(let n): return "(not \(n.key))"
     case .binary(let op, let a, let b): return "(\(a.key) \(op.rawValue) \(b.key))"
@@ -35,6 +45,17 @@ extension Node {
     case .offset(let n, let d): return "(\(n.key) offset \(d))"
     case .at(let n, let i): return "(\(n.key) at \(i))"
     case .by(let n, let k): return "(\(n.key) by \(k.map(\.name).joined(separator: ", ")))"
+    }
+  }
+}
+
+extension KeySource {
+  /// A canonical text of the key.
+  var key: String {
+    switch self {
+    case .column(let c): return "`\(c)`"
+    case .lookup(let steps, let c): return steps.map { "\($0.name)>" }.joined() + "`\(c)`"
+    case .grain(let p): return p.rawValue
     }
   }
 }

@@ -79,6 +79,12 @@ struct Definitions {
     }
     switch st.kind {
     case .dataset(let decl): try declareDataset(decl, st, site: site, baseDirectory: baseDirectory)
+    case .link(let l):
+      // In the REPL a link defined again replaces the one of that name.
+      if settings.allowsRedefinition { state.catalog.links.removeAll { $0.decl.from == l.from && $0.decl.name == l.name } }
+      state.catalog.links.append(LinkDefinition(decl: l, source: st.source, range: st.range))
+      state.checkedMetrics = [:]
+      state.checkedAsserts = [:]
     case .view(let v):
       state.removeName(v.name)
       state.catalog.views[v.name] = ViewDefinition(decl: v, source: st.source, range: st.range)
@@ -188,7 +194,13 @@ struct Definitions {
   mutating func check(_ statements: [Statement]) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var errorsIn: [String: Int] = [:]
+    // Links first, so that a formula meets only the links that hold: one that does not is left out.
+    var links: [Statement] = []
+    var others: [Statement] = []
     for st in statements {
+      if case .link = st.kind { links.append(st) } else { others.append(st) }
+    }
+    for st in links + others {
       // Past what a report shows of one file, checking the rest of it is no use.
       guard errorsIn[st.source.name, default: 0] <= TallyError.maxPerFile else { continue }
       let before = diagnostics.count
@@ -196,6 +208,17 @@ struct Definitions {
       var checker = Checker(catalog: state.catalog, zone: settings.zone)
       checker.definingName = st.definedName
       switch st.kind {
+      case .link(let l):
+        formulasChecked += 1
+        let isThis: (LinkDefinition) -> Bool = {
+          $0.decl.from == l.from && $0.decl.name == l.name && $0.source.id == st.source.id && $0.range.start == st.range.start
+        }
+        guard let def = state.catalog.links.last(where: isThis) else { break }
+        guard checker.checkLink(def) else {
+          state.catalog.links.removeAll(where: isThis)
+          break
+        }
+        if reading == .files, let problem = keyIndex(of: def) { diagnostics.append(problem) }
       case .view(let v):
         formulasChecked += 1
         _ = checker.checkView(v.name, source: st.source)
@@ -234,6 +257,29 @@ struct Definitions {
     }
     // A broken view is met by each formula that reads it: reported once.
     return DiagnosticFilter.oneErrorPerCycle(diagnostics, sites: state.sites).uniqued()
+  }
+
+  /// Builds the key index a link reads, once per dataset and key; a key that two rows share is
+  /// a data error naming the file and both lines.
+  mutating func keyIndex(of def: LinkDefinition) -> Diagnostic? {
+    let key = KeyColumn(dataset: def.decl.to, column: def.decl.key)
+    guard state.keyIndexes[key] == nil, let ds = state.datasets[key.dataset], let col = ds.column(key.column) else { return nil }
+    switch KeyIndex.build(col.vector) {
+    case .success(let index):
+      state.keyIndexes[key] = index
+      return nil
+    case .failure(let r):
+      let lines = [ds.rowLines.line(of: r.first), ds.rowLines.line(of: r.second)].compactMap { $0 }
+      let shown: String
+      if case .string(let s) = r.value { shown = "'\(s)'" } else { shown = r.value.description }
+      return .dataError(
+        DataMessage.repeatedKey(key.column, dataset: key.dataset, value: shown, lines: lines.count == 2 ? lines : []), file: ds.path,
+        line: lines.count == 2 ? lines[1] : nil,
+        notes: [
+          "the link \(def.written) (\(def.source.name):\(def.source.location(of: def.range.start).line)) needs one row of '\(key.dataset)' per key",
+          "remove the repeated rows, or link to a column whose values are unique",
+        ])
+    }
   }
 
   /// A metric's bound, checked (a constant of a type the metric's value compares with) and

@@ -75,7 +75,7 @@ public final class Session {
   /// The engine that runs plans over the loaded data: the in-memory executor.
   var engine: any Engine {
     if let e = engineCache { return e }
-    let e = Executor(datasets: state.datasets, zone: zone)
+    let e = Executor(datasets: state.datasets, zone: zone, keyIndexes: state.keyIndexes)
     engineCache = e
     return e
   }

@@ -41,7 +41,10 @@ extension Session {
     do {
       _ = RangeNotes.take()
       let value = try engine.execute(Plan(root: node, asOf: asOf))
-      let notes = RangeNotes.take().map { Diagnostic.init(.note, ExecuteMessage.outOfRange($0), at: .source(source, range)) }
+      var notes = RangeNotes.take().map { Diagnostic.init(.note, ExecuteMessage.outOfRange($0), at: .source(source, range)) }
+      notes += node.clausesWithoutEffect.map {
+        Diagnostic(.note, CheckMessage.clauseWithoutEffect($0.clause, $0.inner), at: .source(source, range))
+      }
       return (value, notes)
     } catch var e as TallyError {
       e.diagnostics = e.diagnostics.map { d in

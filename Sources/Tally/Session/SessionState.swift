@@ -47,6 +47,9 @@ struct SessionState {
   /// since a plan inlines the definitions it uses.
   var checkedMetrics: [String: CheckedMetric] = [:]
   var checkedAsserts: [StatementKey: Node] = [:]
+  /// The key indexes links read, by dataset and key column, built when the link is checked
+  /// on load (a key must be unique) and handed to the engine.
+  var keyIndexes: [KeyColumn: KeyIndex] = [:]
 
   /// An assert's place, the key of its plan: its source (by identity: two sources may share
   /// a name) and its offset there.
@@ -65,6 +68,7 @@ struct SessionState {
     checkedAsserts = [:]
     guard sites[name] != nil || datasets[name] != nil else { return }  // a new name: nothing to remove
     datasets[name] = nil
+    keyIndexes = keyIndexes.filter { $0.key.dataset != name }
     catalog.datasets[name] = nil
     catalog.views[name] = nil
     catalog.values[name] = nil
@@ -115,10 +119,15 @@ struct SessionState {
   }
 
   /// The dataset a dataset or view name reads, following views.
-  func baseDataset(of name: String) -> String? {
-    var n = name
-    var seen = Set<String>()
-    while let v = catalog.views[n], seen.insert(n).inserted { n = v.base }
-    return catalog.datasets[n] != nil ? n : nil
+  func baseDataset(of name: String) -> String? { catalog.baseDataset(of: name) }
+}
+
+/// A dataset's key column, which links read.
+@_spi(Stages) public struct KeyColumn: Hashable, Sendable {
+  public var dataset: String
+  public var column: String
+  public init(dataset: String, column: String) {
+    self.dataset = dataset
+    self.column = column
   }
 }

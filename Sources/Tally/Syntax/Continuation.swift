@@ -2,7 +2,7 @@ import Foundation
 
 /// When a statement goes on to the next line.
 enum Continuation {
-  static let trailingWords: Set<String> = ["where", "and", "or", "not", "is", "in", "over", "offset", "by", "at"]
+  static let trailingWords: Set<String> = ["where", "and", "or", "not", "is", "in", "over", "offset", "by", "at", "every", "for"]
   static let trailingPunct: Set<String> = ["+", "-", "*", "/", ",", "=", "!=", "<", "<=", ">", ">=", "(", "["]
 
   /// Whether the text needs more lines: an open bracket or a trailing operator.

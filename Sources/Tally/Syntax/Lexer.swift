@@ -210,6 +210,12 @@ import Foundation
       i += 1
       add(.punct("!="), from: start)
       return
+    case "-":
+      if peek() == ">" {
+        i += 1
+        add(.punct("->"), from: start)
+        return
+      }
     case "<", ">":
       if peek() == "=" {
         i += 1

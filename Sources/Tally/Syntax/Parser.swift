@@ -157,7 +157,7 @@ public struct ParsedSource: Sendable {
     if t.kind == .identifier("where") { return ["a filter goes inside the aggregate's brackets, as in count(orders where paid)"] }
     guard case .identifier(let w) = t.kind, w.count > 1, !Parser.reserved.contains(w) else { return [] }
     // In this order, so that a tie goes to the clause (`ovr` is `over`, not `or`).
-    return nearest(w, in: ["over", "offset", "where", "by", "at", "and", "or", "is", "in"]).map { [didYouMean($0)] } ?? []
+    return nearest(w, in: ["over", "offset", "where", "by", "at", "every", "and", "or", "is", "in"]).map { [didYouMean($0)] } ?? []
   }
 
   mutating func expectPunct(_ p: String, _ what: String? = nil) throws -> Token {
@@ -219,7 +219,8 @@ public struct ParsedSource: Sendable {
       }
       switch x.kind {
       case .literal, .name, .member: break
-      case .negate(let a), .not(let a), .isNull(let a, _), .over(let a, _), .offset(let a, _), .at(let a, _), .by(let a, _):
+      case .negate(let a), .not(let a), .isNull(let a, _), .over(let a, _), .offset(let a, _), .at(let a, _), .by(let a, _),
+        .every(let a, _, _):
         stack.append((a, d + 1))
       case .binary(let op, let a, let b):
         stack += [(a, Expr.continuesChain(a, of: op) ? d : d + 1), (b, d + 1)]

@@ -1,7 +1,7 @@
 import Foundation
 
 extension Parser {
-  /// expression -> or { 'over' WINDOW | 'offset' DURATION | 'at' TIME | 'by' KEY {',' KEY} }
+  /// expression -> or { 'over' WINDOW | 'offset' DURATION | 'at' TIME | 'by' KEY {',' KEY} | 'every' GRAIN 'for' DURATION }
   mutating func expression() throws -> Expr {
     try nest()
     defer { depth -= 1 }
@@ -10,9 +10,24 @@ extension Parser {
     var offsets: [(DurationLiteral, SourceRange)] = []
     var atTime: (String, SourceRange)?
     var keys: ([ByKey], SourceRange)?
-    while case .identifier(let w) = peek.kind, ["over", "offset", "at", "by"].contains(w) {
+    var series: (Period, DurationLiteral, SourceRange)?
+    while case .identifier(let w) = peek.kind, ["over", "offset", "at", "by", "every"].contains(w) {
       let kw = advance()
       switch w {
+      case "every":
+        if series != nil { throw failure(SyntaxMessage.duplicateClause("every"), kw.range) }
+        guard case .identifier(let g) = peek.kind, let grain = Period(rawValue: g) else {
+          throw failure(SyntaxMessage.everyNotGrain, peek.range)
+        }
+        _ = advance()
+        guard atWord("for") else {
+          throw failure(SyntaxMessage.expected("'for' and a duration after 'every \(g)'", found: describe(peek)), peek.range)
+        }
+        _ = advance()
+        guard case .duration(let d) = peek.kind else {
+          throw failure(SyntaxMessage.windowNotDuration, peek.range, notes: spacedDurationHint())
+        }
+        series = (grain, d, kw.range.union(advance().range))
       case "over":
         if window != nil { throw failure(SyntaxMessage.duplicateClause("over"), kw.range) }
         if case .duration(let d) = peek.kind {
@@ -48,7 +63,8 @@ extension Parser {
     for (d, r) in offsets { e = Expr(.offset(e, d), e.range.union(r)) }
     if let (t, r) = atTime { e = Expr(.at(e, t), e.range.union(r)) }
     if let (k, r) = keys { e = Expr(.by(e, k), e.range.union(r)) }
-    if window != nil || !offsets.isEmpty || atTime != nil || keys != nil, isBinaryOperator(peek) {
+    if let (g, d, r) = series { e = Expr(.every(e, g, d), e.range.union(r)) }
+    if window != nil || !offsets.isEmpty || atTime != nil || keys != nil || series != nil, isBinaryOperator(peek) {
       throw failure(SyntaxMessage.clauseEndsExpression, peek.range, notes: ["for example: (count(x) over 7d) - 1"])
     }
     return e
@@ -60,7 +76,7 @@ extension Parser {
     return false
   }
 
-  /// key -> NAME | DATASET '.' NAME | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year'
+  /// key -> NAME | (DATASET | LINK) { '.' LINK } '.' NAME | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year'
   /// Returns the key, with the range of its column's name (inside any backquotes), and the
   /// range of all of it.
   mutating func groupKey() throws -> (ByKey, SourceRange) {
@@ -70,14 +86,21 @@ extension Parser {
     }
     var (n, r) = try name("a column to group by")
     var nameRange = r
-    if atPunct(".") {
+    var qualifier: [String] = []
+    var qualifierRanges: [SourceRange] = []
+    while atPunct(".") {
       _ = advance()
       let (c, cr) = try name("a column name")
+      qualifier.append(n)
+      qualifierRanges.append(unquoted(nameRange))
       n = c
       nameRange = cr
       r = r.union(cr)
     }
-    return (ByKey(.column(n), unquoted(nameRange)), r)
+    var key = ByKey(.column(n), unquoted(nameRange))
+    key.qualifier = qualifier
+    key.qualifierRanges = qualifierRanges
+    return (key, r)
   }
 
   /// or -> and { 'or' and }
@@ -197,7 +220,7 @@ extension Parser {
     return try postfix()
   }
 
-  /// postfix -> primary [ '.' NAME ] | NAME '(' [ expression ['where' expression] { ',' expression } ] ')'
+  /// postfix -> primary { '.' NAME } | NAME '(' [ expression ['where' expression] { ',' expression } ] ')'
   mutating func postfix() throws -> Expr {
     let start = peek
     let e = try primary()
@@ -232,14 +255,21 @@ extension Parser {
       return Expr(.call(base, args, filter: filter), e.range.union(end))
     }
     if case .name(let base) = e.kind, atPunct(".") {
-      _ = advance()
-      // After a dot only a column can follow, so a keyword is a column's name (`orders.at`).
-      if case .identifier(let c) = peek.kind {
-        let cr = advance().range
-        return Expr(.member(base, c, cr), e.range.union(cr))
+      var names = [base]
+      var ranges = [unquoted(e.range)]
+      while atPunct(".") {
+        _ = advance()
+        // After a dot only a link or a column can follow, so a keyword is a name (`orders.at`).
+        if case .identifier(let c) = peek.kind {
+          names.append(c)
+          ranges.append(advance().range)
+        } else {
+          let (c, cr) = try name(names.count == 1 ? "a column name after '.'" : "a column or a link name after '.'")
+          names.append(c)
+          ranges.append(unquoted(cr))
+        }
       }
-      let (c, cr) = try name("a column name after '.'")
-      return Expr(.member(base, c, cr), e.range.union(cr))
+      return Expr(.member(names, ranges), e.range.union(ranges.last!))
     }
     return e
   }

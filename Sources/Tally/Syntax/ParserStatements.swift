@@ -1,7 +1,7 @@
 import Foundation
 
 extension Parser {
-  /// statement -> dataset | let | metric | assert | test | expression
+  /// statement -> dataset | link | let | metric | assert | test | expression
   mutating func statement() throws -> Statement {
     let st = try statementBody()
     switch st.kind {
@@ -23,6 +23,7 @@ extension Parser {
       return false
     }
     if isWord(first, "dataset"), isNameToken(next), isWord(peekAt(2), "from") { return try datasetStatement() }
+    if isWord(first, "link"), isNameToken(next), peekAt(2).kind == .punct(".") { return try linkStatement() }
     if isWord(first, "let"), isNameToken(next), peekAt(2).kind == .punct("=") { return try letStatement() }
     if isWord(first, "metric"), isNameToken(next) { return try metricStatement() }
     if isWord(first, "assert"), next.kind != .newline, next.kind != .eof, !isOperator(next) {
@@ -38,7 +39,7 @@ extension Parser {
 
   func isOperator(_ t: Token) -> Bool {
     if case .punct(let p) = t.kind { return ["+", "*", "/", "=", "!=", "<", "<=", ">", ">=", ")", ",", "."].contains(p) }
-    if case .identifier(let w) = t.kind { return ["and", "or", "is", "in", "over", "offset", "by", "at"].contains(w) }
+    if case .identifier(let w) = t.kind { return ["and", "or", "is", "in", "over", "offset", "by", "at", "every"].contains(w) }
     return false
   }
 
@@ -58,6 +59,35 @@ extension Parser {
       end = tr
     }
     return Statement(kind: .dataset(decl), source: source, keywordRange: kw.range, nameRange: nr, range: kw.range.union(end))
+  }
+
+  /// link -> 'link' NAME '.' NAME '->' NAME '.' NAME ['as' NAME]
+  mutating func linkStatement() throws -> Statement {
+    let kw = advance()
+    let (a, ar) = try name("the dataset whose rows refer")
+    _ = try expectPunct(".", "'.' and the column that refers")
+    let (c, cr) = try name("the column that refers")
+    guard atPunct("->") else {
+      throw failure(
+        SyntaxMessage.expected("'->' and the dataset and key referred to", found: describe(peek)), peek.range,
+        notes: [SyntaxMessage.linkShape.text])
+    }
+    _ = advance()
+    let (b, br) = try name("the dataset referred to")
+    _ = try expectPunct(".", "'.' and the key column referred to")
+    let (k, kr) = try name("the key column referred to")
+    var decl = LinkDecl(
+      from: a, column: c, to: b, key: k, name: b, fromRange: unquoted(ar), columnRange: unquoted(cr), toRange: unquoted(br),
+      keyRange: unquoted(kr), nameRange: unquoted(br))
+    var end = kr
+    if atWord("as") {
+      _ = advance()
+      let (n, nr) = try name("the link's name")
+      decl.name = n
+      decl.nameRange = unquoted(nr)
+      end = nr
+    }
+    return Statement(kind: .link(decl), source: source, keywordRange: kw.range, nameRange: decl.nameRange, range: kw.range.union(end))
   }
 
   /// let -> 'let' NAME '=' expression ['where' expression] ['time' NAME]

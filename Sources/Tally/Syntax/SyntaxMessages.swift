@@ -30,6 +30,8 @@ public enum SyntaxMessage: DiagnosticMessage {
   case windowNotDuration
   case offsetNotDuration
   case atNotTime
+  case everyNotGrain
+  case linkShape
 
   public static let stage = "syntax"
 
@@ -60,7 +62,7 @@ public enum SyntaxMessage: DiagnosticMessage {
     case .calendarDurationWhole: return "a calendar duration takes a whole number, as in 28d"
     case .expected(let what, let found): return "expected \(what), found \(found)"
     case .clauseEndsExpression:
-      return "a clause ('over', 'offset', 'by', 'at') ends an expression; put the clause and what it applies to in parentheses"
+      return "a clause ('over', 'offset', 'by', 'at', 'every') ends an expression; put the clause and what it applies to in parentheses"
     case .duplicateClause(let c): return "'\(c)' is given twice for one expression"
     case .unclosedParen: return "unclosed '('; add ')'"
     case .unknownMetricClause(let s): return "unknown metric clause '\(s)'; clauses are format, target and warn"
@@ -72,6 +74,8 @@ public enum SyntaxMessage: DiagnosticMessage {
     case .letWhereNeedsDataset: return "only a dataset or a view takes 'where' or 'time' in a 'let'"
     case .chainedComparison: return "comparisons do not chain; join them with 'and'"
     case .whereAfterFirstArgument: return "'where' belongs right after an aggregate's first argument"
+    case .everyNotGrain: return "'every' takes a grain: hour, day, week, month, quarter or year (as in every day for 28d)"
+    case .linkShape: return "a link is written 'link A.COLUMN -> B.KEY', optionally followed by 'as NAME'"
     case .windowNotDuration: return "a window is a duration (as in 28d) or a calendar period (day, week, month, quarter, year)"
     case .offsetNotDuration: return "an offset is a duration, as in 7d or 1mo"
     case .atNotTime: return "'at' takes a time, as in @2024-06-30"

@@ -67,8 +67,8 @@ public indirect enum ExprKind: Sendable {
   case literal(Literal)
   /// A bare or backquoted name: a column, a dataset, a view, a `let` or a `metric`.
   case name(String)
-  /// `dataset.column`.
-  case member(String, String, SourceRange)
+  /// `dataset.column`, `link.column`, `link.link.column`: the names, and where each stands.
+  case member([String], [SourceRange])
   case negate(Expr)
   case not(Expr)
   case binary(BinaryOp, Expr, Expr)
@@ -80,6 +80,8 @@ public indirect enum ExprKind: Sendable {
   case offset(Expr, DurationLiteral)
   case at(Expr, String)
   case by(Expr, [ByKey])
+  /// `every GRAIN for W`: a series, one point per step back.
+  case every(Expr, Period, DurationLiteral)
 }
 
 /// A `by` key as written, with the range of its column's name (or of its grain).
@@ -88,11 +90,18 @@ public struct ByKey: Sendable {
   public var key: GroupKey
   /// Where its name stands: `category` in `by orders.category`.
   public var range: SourceRange
+  /// The names before the column, as in `orders` in `by orders.category`: a dataset, a view
+  /// or a link path.
+  public var qualifier: [String] = []
+  /// Where each name of `qualifier` stands.
+  public var qualifierRanges: [SourceRange] = []
   /// A key written at `range`.
   public init(_ key: GroupKey, _ range: SourceRange) {
     self.key = key
     self.range = range
   }
+  /// The key as written: `orders.category`.
+  public var written: String { (qualifier + [key.name]).joined(separator: ".") }
 }
 
 /// An expression node.
@@ -141,6 +150,24 @@ public struct ViewDecl: Sendable {
   public var time: String?
   /// Where the time column's name stands.
   public var timeRange: SourceRange?
+}
+
+/// A `link A.COL -> B.KEY [as NAME]` statement.
+public struct LinkDecl: Sendable {
+  /// The dataset whose rows refer (A) and its column.
+  public var from: String
+  public var column: String
+  /// The dataset referred to (B) and its key column.
+  public var to: String
+  public var key: String
+  /// The link's name: `as NAME`, else B's name.
+  public var name: String
+  /// Where A, COL, B, KEY and the name stand.
+  public var fromRange: SourceRange
+  public var columnRange: SourceRange
+  public var toRange: SourceRange
+  public var keyRange: SourceRange
+  public var nameRange: SourceRange
 }
 
 /// How a metric's value is shown.
@@ -199,6 +226,7 @@ public struct TestDecl: Sendable {
 /// What a statement says.
 public enum StatementKind: Sendable {
   case dataset(DatasetDecl)
+  case link(LinkDecl)
   case view(ViewDecl)
   case value(name: String, Expr)
   case metric(MetricDecl)

@@ -16,7 +16,7 @@ extension Expr {
       case .null: return "null\(r)"
       }
     case .name(let n): return "\(n)\(r)"
-    case .member(let a, let b, _): return "\(a).\(b)\(r)"
+    case .member(let names, _): return "\(names.joined(separator: "."))\(r)"
     case .negate(let e): return "(- \(e.dump()))\(r)"
     case .not(let e): return "(not \(e.dump()))\(r)"
     case .binary(let op, let a, let b): return "(\(op.rawValue) \(a.dump()) \(b.dump()))\(r)"
@@ -32,7 +32,8 @@ extension Expr {
       }
     case .offset(let e, let d): return "(offset \(d) \(e.dump()))\(r)"
     case .at(let e, let t): return "(at @\(t) \(e.dump()))\(r)"
-    case .by(let e, let keys): return "(by [\(keys.map(\.key.name).joined(separator: " "))] \(e.dump()))\(r)"
+    case .by(let e, let keys): return "(by [\(keys.map(\.written).joined(separator: " "))] \(e.dump()))\(r)"
+    case .every(let e, let g, let d): return "(every \(g.rawValue) for \(d) \(e.dump()))\(r)"
     }
   }
 }

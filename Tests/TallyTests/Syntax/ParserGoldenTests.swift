@@ -25,6 +25,8 @@ final class ParserGoldenTests: XCTestCase {
     switch kind {
     case .dataset(let d):
       return "dataset \(d.name) from \(d.path.debugDescription)" + (d.time.map { " time \($0)" } ?? "")
+    case .link(let l):
+      return "link \(l.from).\(l.column) -> \(l.to).\(l.key) as \(l.name)"
     case .view(let v):
       return "view \(v.name) = \(v.base)" + (v.filter.map { " where \($0.dump())" } ?? "") + (v.time.map { " time \($0)" } ?? "")
     case .value(let name, let e):
