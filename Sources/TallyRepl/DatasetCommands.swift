@@ -66,7 +66,16 @@ extension ReplSession {
       let why = c.textOrigin.flatMap { $0.after > 0 ? "text from line \($0.line): '\($0.value)'" : nil }
       return [c.name, c.type.rawValue, nulls, c.name == time ? "time column" : why ?? ""]
     }
-    out.print(head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2]))
+    var text = head + Render.alignedTable(header: ["column", "type", "nulls", "note"], rows: rows, rightAlign: [2])
+    let links = session.links(from: name)
+    let into = session.allLinks.filter { $0.to == schema.dataset }
+    if !links.isEmpty {
+      text += "links: " + links.map { "\($0.name) (\($0.written))" }.joined(separator: ", ") + "\n"
+    }
+    if !into.isEmpty {
+      text += "linked from: " + into.map { "\($0.from) (\($0.written))" }.joined(separator: ", ") + "\n"
+    }
+    out.print(text)
     return out
   }
 

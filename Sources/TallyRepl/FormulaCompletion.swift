@@ -28,9 +28,20 @@ extension ReplSession {
 
     let tokens = Lexer.lex(Source(name: "", text: before)).tokens.filter { $0.kind != .newline && $0.kind != .eof }
     let lastKind = tokens.last?.kind
-    // `dataset.` → its columns.
-    if lastKind == .punct("."), tokens.count >= 2, let owner = nameOf(tokens[tokens.count - 2].kind), let cols = columns(of: owner) {
-      return Completion(start: start, candidates: match(word, cols.map(quoteIfNeeded)))
+    // `dataset.` → its columns and links; `link.` and `link.link.` → the columns and links of
+    // the dataset they reach, from the dataset the open aggregate reads.
+    if lastKind == .punct("."), tokens.count >= 2, nameOf(tokens[tokens.count - 2].kind) != nil {
+      var path: [String] = []
+      var i = tokens.count - 2
+      while i >= 0, let n = nameOf(tokens[i].kind) {
+        path.insert(n, at: 0)
+        guard i >= 2, tokens[i - 1].kind == .punct(".") else { break }
+        i -= 2
+      }
+      if let target = reached(by: path, from: openAggregate(tokens)?.1), let cols = columns(of: target) {
+        let links = session.links(from: target).map(\.name)
+        return Completion(start: start, candidates: match(word, (cols + links).map(quoteIfNeeded)))
+      }
     }
     let functions = Function.allCases.map { $0.rawValue + "(" }
     let aggregates = AggregateFunction.allCases.map { $0.rawValue + "(" }
@@ -55,8 +66,8 @@ extension ReplSession {
           candidates = relations + functions
           if match(word, candidates).isEmpty { candidates = session.allColumnNames }
         } else if let relation {
-          // Its columns first: `count(orders where sta` → `status`.
-          candidates = (columns(of: relation) ?? []).map(quoteIfNeeded)
+          // Its columns first: `count(orders where sta` → `status`; then its links.
+          candidates = ((columns(of: relation) ?? []) + session.links(from: relation).map(\.name)).map(quoteIfNeeded)
           if match(word, candidates).isEmpty { candidates = functions + Self.rowKeywords }
         } else {
           candidates = relations + functions + Self.rowKeywords
@@ -194,6 +205,28 @@ extension ReplSession {
     case .identifier(let n), .quotedIdentifier(let n): return n
     default: return nil
     }
+  }
+
+  /// The dataset a path of names reaches: a dataset or view and links from it, or links from
+  /// the dataset `relation` (the open aggregate's).
+  func reached(by path: [String], from relation: String?) -> String? {
+    var at: String
+    var rest = path[...]
+    if let first = path.first, let base = session.schema(of: first)?.dataset,
+      relation.flatMap({ session.schema(of: $0)?.dataset }).map({ r in !session.links(from: r).contains { $0.name == first } }) ?? true
+    {
+      at = base
+      rest = rest.dropFirst()
+    } else if let relation, let base = session.schema(of: relation)?.dataset {
+      at = base
+    } else {
+      return nil
+    }
+    for n in rest {
+      guard let l = session.links(from: at).first(where: { $0.name == n }) else { return nil }
+      at = l.to
+    }
+    return at
   }
 
   /// The columns of a dataset or view, or nil when it is neither.

@@ -9,6 +9,7 @@ enum Help {
       """
       Statements (a line each; open brackets or a trailing operator continue on the next line):
         dataset NAME from "PATH" [time COL]        load a data file
+        link A.COL -> B.KEY [as NAME]               each row of A refers to the row of B with that key
         let NAME = DATASET [where PRED] [time COL]  a view: a dataset with a filter or another time column
         let NAME = FORMULA                          a named value
         metric NAME = FORMULA                       a KPI; clauses on indented lines below it:
@@ -38,7 +39,11 @@ enum Help {
       Aggregates: AGG(ARG [where PRED] [, PARAM])
         count(DATASET)  count(E)  count_distinct(E)  sum(E)  avg(E)  min(E)  max(E)  median(E)
         percentile(E, Q)   Q in 0..1, e.g. 90%
+        first(E)  last(E)  the value at the earliest (latest) time; ties: least (greatest) value
       They skip nulls; over no values count, count_distinct and sum give 0, the others null.
+      Through links: count(refunds where orders.category = "鞋") reads each refund's order;
+      count(paid where count(refunds) > 0) counts the paid orders that have a refund.
+      Over groups: avg(dispute_rate by shop), count(count(paid) by buyer_id where value >= 2).
       """
     ),
     (
@@ -57,6 +62,7 @@ enum Help {
         FORMULA over 28d | day | week | month | quarter | year   a window ending at the as-of
         FORMULA offset 7d                                       move the as-of back
         FORMULA at @2024-06-30                                  through the end of that day
+        FORMULA every day for 28d                               a series: one value per day back
       The as-of is the exclusive end of time (:asof shows or sets it). Times are read in the
       session time zone (:tz).
       """
@@ -67,13 +73,15 @@ enum Help {
       Grouping: FORMULA by COL[, COL...] or by hour|day|week|month
         count(orders) by shop
         count(orders) by day        (also drawn as a chart below the table)
+        count(refunds) by orders.category   each aggregate grouped through its own link
       Rows come sorted by key, null last.
       """
     ),
     (
       "keys",
       """
-      Keys: Tab completes names, columns (after 'orders.' or inside 'count(orders where ...'),
+      Keys: Tab completes names, columns and links (after 'orders.', 'orders.shops.' or inside
+      'count(orders where ...'),
       functions, keywords and paths after :load. Up and Down walk the history (kept in
       ~/.tally_history or $TALLY_HISTORY), Ctrl-R searches it. Ctrl-C drops the line being typed
       or stops a load or a formula that is running, Ctrl-D leaves.

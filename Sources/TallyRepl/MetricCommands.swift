@@ -52,6 +52,9 @@ extension ReplSession {
     var lines = [head]
     if let d = v.metric?.description { lines += d.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 } }
     fields.append(("formula", v.source.slice(v.expr.range.start..<v.expr.range.end)))
+    let reads = session.reads(v.expr, in: v.source)
+    if !reads.datasets.isEmpty { fields.append(("reads", reads.datasets.joined(separator: ", "))) }
+    if !reads.links.isEmpty { fields.append(("links", reads.links.joined(separator: ", "))) }
     if let m = v.metric {
       if let f = m.format { fields.append(("format", f.rawValue)) }
       if m.target != nil { fields.append(("target", boundText(m.target, v.source))) }

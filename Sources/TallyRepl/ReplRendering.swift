@@ -31,6 +31,10 @@ extension ReplSession {
     case .by(_, let keys):
       if keys.count == 1, case .grain(let p) = keys[0].key { return p }
       return nil
+    // A series is charted by its points, unless a `by` inside adds keys.
+    case .every(let inner, let g, _):
+      if case .by = inner.kind { return nil }
+      return timeGrain(of: inner, depth: depth + 1) == nil ? g : nil
     case .over(let inner, _), .offset(let inner, _), .at(let inner, _): return timeGrain(of: inner, depth: depth + 1)
     case .name(let n):
       guard let v = session.definition(of: n) else { return nil }

@@ -640,6 +640,7 @@ final class ReplSessionTests: XCTestCase {
       metric dispute_rate (shop.kpi:5)
         Share of paid orders with an intervention.
         formula  count(paid where intervened) / count(paid)
+        reads    orders
         format   percent
         target   <= 30%
         warn     <= 50%

@@ -36,9 +36,14 @@ extension Checker {
           notes: through.count > 1 ? ["it is also \(through.dropFirst().map { "'\($0)'" }.joined(separator: ", "))"] : [])
         return nil
       }
+      // A column of another dataset: the aggregate reads this one because a qualified name says so.
+      let elsewhere = catalog.datasets.values.filter { $0.type(of: n) != nil }.map(\.name).sorted()
+      let near = suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"])
       error(
         CheckMessage.unknownColumn(n, in: rel.name, qualified: false), ctx, r,
-        notes: suggestion(n, in: schema.columns.map(\.name) + ["true", "false", "null"]))
+        notes: near.isEmpty && !elsewhere.isEmpty
+          ? ["it is a column of \(elsewhere.map { "'\($0)'" }.joined(separator: ", ")); an aggregate reads one dataset, here '\(rel.name)'"]
+          : near)
       return nil
     }
     if catalog.values[n] != nil { return inline(n, r, ctx) }

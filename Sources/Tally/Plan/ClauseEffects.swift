@@ -53,7 +53,7 @@ extension Node {
   }
 
   /// The metric-level nodes directly below.
-  private var children: [Node] {
+  var children: [Node] {
     switch kind {
     case .literal, .interval, .column, .aggregate, .lookup, .perRow: return []
     case .overGroups(let g): return [g.grouped]
@@ -81,6 +81,34 @@ extension Window {
     switch self {
     case .trailing(let d): return d.description
     case .period(let p): return p.rawValue
+    }
+  }
+}
+
+extension Node {
+  /// The datasets a checked formula reads and the links it follows (`from.name`).
+  func visitReads(datasets: inout Set<String>, links: inout Set<String>) {
+    func steps(_ s: [LinkStep]) {
+      for l in s {
+        links.insert("\(l.from).\(l.name)")
+        datasets.insert(l.to)
+      }
+    }
+    func aggregate(_ a: Aggregate) {
+      datasets.insert(a.relation.dataset)
+      for n in [a.argument, a.filter, a.relation.filter].compactMap({ $0 }) { n.visitReads(datasets: &datasets, links: &links) }
+      for k in a.keys ?? [] { if case .lookup(let s, _) = k { steps(s) } }
+    }
+    switch kind {
+    case .aggregate(let a): aggregate(a)
+    case .lookup(let s, _): steps(s)
+    case .perRow(let p):
+      aggregate(p.aggregate)
+      links.insert("\(p.link.from).\(p.link.name)")
+    case .overGroups(let g):
+      g.grouped.visitReads(datasets: &datasets, links: &links)
+      g.filter?.visitReads(datasets: &datasets, links: &links)
+    default: for c in children { c.visitReads(datasets: &datasets, links: &links) }
     }
   }
 }

@@ -311,6 +311,14 @@ struct Definitions {
   /// Every current view, value and metric checked again (after a name was replaced).
   mutating func checkAll() -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
+    for def in state.catalog.links {
+      var c = Checker(catalog: state.catalog, zone: settings.zone)
+      if c.checkLink(def) {
+        if reading == .files, let problem = keyIndex(of: def) { diagnostics.append(problem) }
+      } else {
+        diagnostics += c.diagnostics
+      }
+    }
     for name in state.catalog.views.keys.sorted() {
       var c = Checker(catalog: state.catalog, zone: settings.zone)
       formulasChecked += 1

@@ -60,6 +60,45 @@ extension Session {
     return RelationSchema(name: name, dataset: dataset, viewOf: view, columns: ds.columns, timeColumn: time)
   }
 
+  /// A link between datasets, as a front end shows it.
+  public struct LinkInfo: Sendable {
+    /// The link's name, which lookups write (`orders` in `orders.category`).
+    public var name: String
+    /// The dataset whose rows refer, and its column.
+    public var from: String
+    public var column: String
+    /// The dataset referred to, and its key.
+    public var to: String
+    public var key: String
+    /// As written: `refunds.order_id -> orders.order_id`.
+    public var written: String
+  }
+
+  /// The links from the rows of a dataset (or a view's dataset), in the order defined.
+  public func links(from name: String) -> [LinkInfo] {
+    guard let dataset = state.baseDataset(of: name) else { return [] }
+    return state.catalog.links(from: dataset).map {
+      LinkInfo(name: $0.decl.name, from: $0.decl.from, column: $0.decl.column, to: $0.decl.to, key: $0.decl.key, written: $0.written)
+    }
+  }
+
+  /// Every link, in the order defined.
+  public var allLinks: [LinkInfo] {
+    state.catalog.links.map {
+      LinkInfo(name: $0.decl.name, from: $0.decl.from, column: $0.decl.column, to: $0.decl.to, key: $0.decl.key, written: $0.written)
+    }
+  }
+
+  /// The datasets and links a formula reads, as the checker resolved them (empty when it does not check).
+  public func reads(_ expr: Expr, in source: Source) -> (datasets: [String], links: [String]) {
+    guard let node = try? Pipeline.check(expr, in: source, catalog: state.catalog, zone: zone) else { return ([], []) }
+    var datasets = Set<String>()
+    var links = Set<String>()
+    node.visitReads(datasets: &datasets, links: &links)
+    let written = Dictionary(state.catalog.links.map { ("\($0.decl.from).\($0.decl.name)", $0.written) }, uniquingKeysWith: { a, _ in a })
+    return (datasets.sorted(), links.sorted().map { written[$0] ?? $0 })
+  }
+
   /// How long reading a dataset's file took, in seconds, when this session read it.
   public func loadTime(of name: String) -> Double? { state.loadSeconds[name] }
 

@@ -36,7 +36,8 @@ struct OracleData {
 
   struct Refund {
     var id: Int
-    var orderId: Int
+    /// The order refunded: nil for some, and for others an id that no order has.
+    var orderId: Int?
     var shop: String?
     var requestedAt: Stamp?
     var resolvedAt: Stamp?
@@ -129,7 +130,9 @@ struct OracleData {
     }
     let flags: [(Bool, String)] = [(true, "t"), (false, "f"), (true, "y"), (false, "n"), (true, "True"), (false, "NO")]
     for id in 1...140 {
-      var f = Refund(id: id, orderId: 1 + rng.below(320))
+      // Some refunds name no order, some an order that is not there (the link refers to no row).
+      let order = 1 + rng.below(320)
+      var f = Refund(id: id, orderId: id % 23 == 0 ? nil : id % 17 == 0 ? 1_000 + id : order)
       f.shop = rng.chance(0.06) ? nil : id % 29 == 0 ? "OnlyRefunds" : rng.pick(shopNames)
       if !rng.chance(0.05) {
         var s = stamp()
@@ -210,7 +213,7 @@ struct OracleData {
     var out = "refund_id,order_id,shop,requested_at,resolved_at,refund_amount,客服介入,reason\r\n"
     for f in refunds {
       let cells: [String?] = [
-        String(f.id), String(f.orderId), f.shop, f.requestedAt.map(Self.text), f.resolvedAt.map(Self.text), f.amount?.text,
+        String(f.id), f.orderId.map(String.init), f.shop, f.requestedAt.map(Self.text), f.resolvedAt.map(Self.text), f.amount?.text,
         f.intervened?.text, f.reason,
       ]
       out += cells.map { Self.field($0, quote: rng.chance(0.1)) }.joined(separator: ",") + "\r\n"
@@ -253,7 +256,7 @@ struct OracleData {
       out += "\(Self.sql(o.qty)), \(Self.sql(o.paidAt, offset: offset)), \(Self.sql(o.vip?.value)), \(Self.sql(o.note)));\n"
     }
     for f in refunds {
-      out += "INSERT INTO refunds VALUES(\(f.id), \(f.orderId), \(Self.sql(f.shop)), \(Self.sql(f.requestedAt, offset: offset)), "
+      out += "INSERT INTO refunds VALUES(\(f.id), \(Self.sql(f.orderId)), \(Self.sql(f.shop)), \(Self.sql(f.requestedAt, offset: offset)), "
       out +=
         "\(Self.sql(f.resolvedAt, offset: offset)), \(Self.sql(f.amount?.value)), \(Self.sql(f.intervened?.value)), \(Self.sql(f.reason)));\n"
     }

@@ -9,7 +9,9 @@ import XCTest
 /// (SQL's three-valued logic), aggregates skip nulls, `count`/`sum` over nothing give 0, others
 /// null, division by zero gives null (as in SQLite), windows are `[E − W, E)`, grouped results
 /// are an outer join on the keys, sorted by code point with null last (SQLite's BINARY collation
-/// compares UTF-8 bytes, which is code-point order).
+/// compares UTF-8 bytes, which is code-point order). A link is a LEFT JOIN on its key (a row whose
+/// column is null or matches no key gets nulls, and no row is added or dropped); an aggregate per
+/// row is a correlated subquery; an aggregate over groups aggregates a GROUP BY.
 final class OracleTests: XCTestCase {
   static let sqlite = "/usr/bin/sqlite3"
 
@@ -19,8 +21,10 @@ final class OracleTests: XCTestCase {
     var line: UInt
   }
 
-  /// Definitions shared by every session (views and a metric).
+  /// Definitions shared by every session (links, views and a metric).
   static let definitions = """
+    link refunds.order_id -> orders.id
+    link orders.shop -> shops.shop
     let paid = orders where status != "unpaid"
     let paid_vip = paid where vip
     let by_resolution = refunds time resolved_at
@@ -57,6 +61,10 @@ final class OracleTests: XCTestCase {
     XCTAssertTrue(refunds.contains("\r\n"))
     XCTAssertEqual(data.orders.count, 320)
     XCTAssertEqual(data.refunds.count, 140)
+    // Refunds that refer to no order through the link: a null order_id, an id no order has.
+    let ids = Set(data.orders.map(\.id))
+    XCTAssertTrue(data.refunds.contains { $0.orderId == nil })
+    XCTAssertTrue(data.refunds.contains { $0.orderId.map { !ids.contains($0) } ?? false })
   }
 
   /// SQLite reads the fixture CSV on its own (`.import`), and agrees with the generator's rows:
@@ -121,6 +129,34 @@ final class OracleTests: XCTestCase {
     let day = "date(\(col) + {L}, 'unixepoch')"
     let thursday = "date(\(day), '-' || ((CAST(strftime('%w', \(day)) AS INTEGER) + 6) % 7) || ' days', '+3 days')"
     return "strftime('%Y', \(thursday)) || '-W' || printf('%02d', (CAST(strftime('%j', \(thursday)) AS INTEGER) - 1) / 7 + 1)"
+  }
+
+  /// `first(expr)` per key of the rows of `from` that `pred` keeps (`last` with `last: true`): the
+  /// value at the earliest (latest) `time` among the rows where it is not null (a row without a
+  /// time has no place in that order), the least (greatest) of those at that time; a group with
+  /// no such row gives null.
+  static func groupedFirst(_ expr: String, _ key: String, _ from: String, _ time: String, _ pred: String, last: Bool = false)
+    -> String
+  {
+    let f = last ? "max" : "min"
+    return """
+      WITH base AS (SELECT \(key) AS k, \(time) AS t, \(expr) AS x FROM \(from) WHERE \(pred)),
+      r AS (SELECT k, t, x FROM base WHERE x IS NOT NULL AND t IS NOT NULL),
+      m AS (SELECT k, \(f)(t) AS t FROM r GROUP BY k)
+      SELECT g.k AS k1, (SELECT \(f)(r.x) FROM r JOIN m ON m.k IS r.k AND m.t = r.t WHERE r.k IS g.k) AS v
+      FROM (SELECT DISTINCT k FROM base) g ORDER BY g.k IS NULL, g.k
+      """
+  }
+
+  /// `A / B by K` from two grouped counts, each a query of `k` and `n`: the groups are the keys of
+  /// either side (an outer join), and a side with no rows for a group counts 0 there (so a ratio
+  /// over it is null).
+  static func groupedRatio(_ num: String, _ den: String) -> String {
+    """
+    WITH a AS (\(num)), b AS (\(den)), keys AS (SELECT k FROM a UNION SELECT k FROM b)
+    SELECT keys.k AS k1, coalesce(a.n, 0) * 1.0 / coalesce(b.n, 0) AS v
+    FROM keys LEFT JOIN a ON a.k IS keys.k LEFT JOIN b ON b.k IS keys.k ORDER BY keys.k IS NULL, keys.k
+    """
   }
 
   /// Cases that read the same in any zone without DST: windows of whole days, keys, logic.
@@ -430,9 +466,230 @@ final class OracleTests: XCTestCase {
     ]
   }
 
+  /// Links, aggregates per row, aggregates over groups, first and last, series (LANGUAGE.md
+  /// sections 9 and 10), the same in any zone without DST. Refunds refer to orders through
+  /// `order_id` (some have none, some name an order that is not there), orders to shops through
+  /// `shop` (most orders' shops are not in shops, and OnlyShops has no order).
+  static var linkCases: [Case] {
+    [
+      // A lookup is the referred row's column, null where there is no such row; it reads that
+      // row whatever its time (only the aggregate's own rows are chosen by the as-of).
+      c(
+        "count(refunds where orders.status = \"paid\")",
+        "SELECT count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} AND o.status = 'paid'"),
+      c(
+        "count(refunds where orders.id is null)",
+        "SELECT count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} AND o.id IS NULL"),
+      c(
+        "count(refunds where orders.paid_at > requested_at)",
+        "SELECT count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} AND o.paid_at > r.requested_at"),
+      c(
+        "sum(refunds.orders.amount) over 28d",
+        "SELECT coalesce(sum(o.amount), 0) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R28}"),
+      c(
+        "avg(refunds.refund_amount / orders.amount where not orders.vip)",
+        "SELECT avg(r.refund_amount / o.amount) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} AND NOT o.vip"),
+      c(
+        "count(paid where shops.region = \"north\")",
+        "SELECT count(*) AS v FROM orders o LEFT JOIN shops s ON s.shop = o.shop WHERE {O} AND o.status != 'unpaid' AND s.region = 'north'"),
+      c(
+        "count_distinct(orders.shops.region)",
+        "SELECT count(DISTINCT s.region) AS v FROM orders o LEFT JOIN shops s ON s.shop = o.shop WHERE {O}"),
+      // A chain of two links: refund → order → shop.
+      c(
+        "count(refunds where orders.shops.region = \"north\")",
+        """
+        SELECT count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN shops s ON s.shop = o.shop
+        WHERE {R} AND s.region = 'north'
+        """),
+      c(
+        "count(refunds where orders.shops.region is null) over 28d",
+        """
+        SELECT count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN shops s ON s.shop = o.shop
+        WHERE {R28} AND s.region IS NULL
+        """),
+      // `by` through a link: refunds by their order's key, orders by their own; refunds of no
+      // order are the null group; the view's filter leaves paid no "unpaid" group (so null there).
+      c(
+        "count(refunds) / count(paid) by orders.status",
+        groupedRatio(
+          "SELECT o.status AS k, count(*) AS n FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} GROUP BY k",
+          "SELECT status AS k, count(*) AS n FROM orders WHERE {O} AND status != 'unpaid' GROUP BY k")),
+      // The order's shop, not the refund's own shop column.
+      c(
+        "count(refunds) / count(paid) by orders.shop over 28d",
+        groupedRatio(
+          "SELECT o.shop AS k, count(*) AS n FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R28} GROUP BY k",
+          "SELECT shop AS k, count(*) AS n FROM orders WHERE {O28} AND status != 'unpaid' GROUP BY k")),
+      c(
+        "count(refunds) by orders.shops.region over 28d",
+        """
+        SELECT s.region AS k1, count(*) AS v FROM refunds r LEFT JOIN orders o ON o.id = r.order_id
+        LEFT JOIN shops s ON s.shop = o.shop WHERE {R28} GROUP BY k1 ORDER BY k1 IS NULL, k1
+        """),
+      c(
+        "count(refunds) / count(orders) by orders.shops.region",
+        groupedRatio(
+          """
+          SELECT s.region AS k, count(*) AS n FROM refunds r LEFT JOIN orders o ON o.id = r.order_id
+          LEFT JOIN shops s ON s.shop = o.shop WHERE {R} GROUP BY k
+          """,
+          "SELECT s.region AS k, count(*) AS n FROM orders o LEFT JOIN shops s ON s.shop = o.shop WHERE {O} GROUP BY k")),
+      // Aggregates per row: over the refunds of each order, the orders of each shop, with the
+      // window in force (or their own, in parentheses); over no rows count is 0 and sum 0.
+      c(
+        "count(paid where count(refunds) > 0)",
+        """
+        SELECT count(*) AS v FROM orders o WHERE {O} AND o.status != 'unpaid'
+          AND (SELECT count(*) FROM refunds r WHERE r.order_id = o.id AND {R}) > 0
+        """),
+      c(
+        "count(paid where count(refunds) > 0) / count(paid) over 28d",
+        """
+        SELECT (SELECT count(*) FROM orders o WHERE {O28} AND o.status != 'unpaid'
+                  AND (SELECT count(*) FROM refunds r WHERE r.order_id = o.id AND {R28}) > 0) * 1.0
+             / (SELECT count(*) FROM orders WHERE {O28} AND status != 'unpaid') AS v
+        """),
+      c(
+        "count(orders where count(refunds where 客服介入) = 0) over 7d",
+        """
+        SELECT count(*) AS v FROM orders o WHERE {O7}
+          AND (SELECT count(*) FROM refunds r WHERE r.order_id = o.id AND {R7} AND r."客服介入") = 0
+        """),
+      c(
+        "count(orders where sum(refund_amount) > amount / 2)",
+        """
+        SELECT count(*) AS v FROM orders o WHERE {O}
+          AND (SELECT coalesce(sum(r.refund_amount), 0) FROM refunds r WHERE r.order_id = o.id AND {R}) > o.amount / 2.0
+        """),
+      c(
+        "count(shops where count(paid) < 20)",
+        """
+        SELECT count(*) AS v FROM shops s
+        WHERE (SELECT count(*) FROM orders o WHERE o.shop = s.shop AND {O} AND o.status != 'unpaid') < 20
+        """),
+      c(
+        "count(shops where (count(paid) over 28d) > 10)",
+        """
+        SELECT count(*) AS v FROM shops s
+        WHERE (SELECT count(*) FROM orders o WHERE o.shop = s.shop AND {O28} AND o.status != 'unpaid') > 10
+        """),
+      // Aggregates over groups: of the groups' values, skipping null ones; a null key is a group.
+      c(
+        "avg(count(refunds) / count(paid) by orders.shop)",
+        "SELECT avg(v) AS v FROM ("
+          + groupedRatio(
+            "SELECT o.shop AS k, count(*) AS n FROM refunds r LEFT JOIN orders o ON o.id = r.order_id WHERE {R} GROUP BY k",
+            "SELECT shop AS k, count(*) AS n FROM orders WHERE {O} AND status != 'unpaid' GROUP BY k") + ")"),
+      c(
+        "avg(dispute_rate by shop)",
+        "SELECT avg(v) AS v FROM ("
+          + groupedRatio(
+            "SELECT shop AS k, count(CASE WHEN \"客服介入\" THEN 1 END) AS n FROM refunds WHERE {R28} GROUP BY k",
+            "SELECT shop AS k, count(*) AS n FROM orders WHERE {O28} AND status != 'unpaid' GROUP BY k") + ")"),
+      c(
+        "count(count(refunds) by order_id where value >= 2)",
+        "SELECT count(*) AS v FROM (SELECT order_id, count(*) AS n FROM refunds WHERE {R} GROUP BY order_id) WHERE n >= 2"),
+      c(
+        "count(count(refunds) by order_id where value >= 2 and order_id is not null)",
+        """
+        SELECT count(*) AS v FROM (SELECT order_id, count(*) AS n FROM refunds WHERE {R} GROUP BY order_id)
+        WHERE n >= 2 AND order_id IS NOT NULL
+        """),
+      c(
+        "max(count(paid) by day) over 28d",
+        """
+        SELECT max(n) AS v FROM (SELECT strftime('%Y-%m-%d', paid_at + {L}, 'unixepoch') AS d, count(*) AS n FROM orders
+        WHERE {O28} AND status != 'unpaid' GROUP BY d)
+        """),
+      c(
+        "sum(count(paid) by shop where value > 1000)",
+        """
+        SELECT coalesce(sum(n), 0) AS v FROM (SELECT shop, count(*) AS n FROM orders WHERE {O} AND status != 'unpaid' GROUP BY shop)
+        WHERE n > 1000
+        """),
+      // Under an outer `by`, within each outer group over the inner keys.
+      c(
+        "avg(count(paid) by qty) by shop",
+        """
+        SELECT shop AS k1, avg(n) AS v FROM (SELECT shop, qty, count(*) AS n FROM orders WHERE {O} AND status != 'unpaid'
+        GROUP BY shop, qty) GROUP BY shop ORDER BY shop IS NULL, shop
+        """),
+      c(
+        "max(count(refunds) by order_id) by orders.shop",
+        """
+        SELECT k AS k1, max(n) AS v FROM (SELECT o.shop AS k, r.order_id, count(*) AS n FROM refunds r
+        LEFT JOIN orders o ON o.id = r.order_id WHERE {R} GROUP BY k, r.order_id) GROUP BY k ORDER BY k IS NULL, k
+        """),
+      // first and last: at the earliest (latest) time among the rows where E is not null; at
+      // one time, the least (greatest) value (three orders of 中店 at 2024-06-24T00:00Z).
+      c(
+        "first(amount) over 7d",
+        """
+        WITH r AS (SELECT paid_at AS t, amount AS x FROM orders WHERE {O7} AND amount IS NOT NULL)
+        SELECT min(x) AS v FROM r WHERE t = (SELECT min(t) FROM r)
+        """),
+      c(
+        "last(amount) over 7d",
+        """
+        WITH r AS (SELECT paid_at AS t, amount AS x FROM orders WHERE {O7} AND amount IS NOT NULL)
+        SELECT max(x) AS v FROM r WHERE t = (SELECT max(t) FROM r)
+        """),
+      c("first(amount) by shop over 28d", groupedFirst("amount", "shop", "orders", "paid_at", "{O28}")),
+      c("last(amount) by shop", groupedFirst("amount", "shop", "orders", "paid_at", "{O}", last: true)),
+      c("first(orders.status) by shop over 7d", groupedFirst("status", "shop", "orders", "paid_at", "{O7}")),
+      c(
+        "last(refund_amount) by orders.shop over 28d",
+        groupedFirst(
+          "r.refund_amount", "o.shop", "refunds r LEFT JOIN orders o ON o.id = r.order_id", "r.requested_at", "{R28}", last: true)),
+      c(
+        "sum(last(amount) by shop)",
+        "SELECT coalesce(sum(v), 0) AS v FROM (\(groupedFirst("amount", "shop", "orders", "paid_at", "{O}", last: true)))"),
+      // Series: a point per day back from E, later than E − W, labelled by the day before it.
+      c(
+        "count(paid) over 7d every day for 3d",
+        """
+        WITH p(k) AS (VALUES (0), (1), (2))
+        SELECT strftime('%Y-%m-%d', {E} - p.k * 86400 - 1 + {L}, 'unixepoch') AS k1,
+          (SELECT count(*) FROM orders WHERE paid_at >= {E} - (p.k + 7) * 86400 AND paid_at < {E} - p.k * 86400
+             AND status != 'unpaid') AS v
+        FROM p ORDER BY k1
+        """),
+      c(
+        "count(refunds) / count(paid) over 7d every day for 3d",
+        """
+        WITH p(k) AS (VALUES (0), (1), (2))
+        SELECT strftime('%Y-%m-%d', {E} - p.k * 86400 - 1 + {L}, 'unixepoch') AS k1,
+          (SELECT count(*) FROM refunds WHERE requested_at >= {E} - (p.k + 7) * 86400 AND requested_at < {E} - p.k * 86400) * 1.0
+            / (SELECT count(*) FROM orders WHERE paid_at >= {E} - (p.k + 7) * 86400 AND paid_at < {E} - p.k * 86400
+                 AND status != 'unpaid') AS v
+        FROM p ORDER BY k1
+        """),
+      c(
+        "count(orders) every day for 2d",
+        """
+        WITH p(k) AS (VALUES (0), (1))
+        SELECT strftime('%Y-%m-%d', {E} - p.k * 86400 - 1 + {L}, 'unixepoch') AS k1,
+          (SELECT count(*) FROM orders WHERE paid_at < {E} - p.k * 86400 OR paid_at IS NULL) AS v
+        FROM p ORDER BY k1
+        """),
+      // Keyed by period first; each point's groups are those of its own window (here every
+      // point has the same shops, so whether a group met at another point is present is moot).
+      c(
+        "count(paid) over 28d by shop every day for 3d",
+        """
+        WITH p(k) AS (VALUES (0), (1), (2)),
+        r AS (SELECT p.k, o.shop FROM p JOIN orders o ON o.paid_at >= {E} - (p.k + 28) * 86400 AND o.paid_at < {E} - p.k * 86400
+              AND o.status != 'unpaid')
+        SELECT strftime('%Y-%m-%d', {E} - k * 86400 - 1 + {L}, 'unixepoch') AS k1, shop AS k2, count(*) AS v FROM r
+        GROUP BY k, shop ORDER BY k1, shop IS NULL, shop
+        """),
+    ]
+  }
+
   /// The as-of 2024-06-30 in UTC: E = 2024-07-01T00:00:00Z.
   static var utcCases: [Case] {
-    commonCases + [
+    commonCases + linkCases + [
       c(
         "count(orders where paid_at >= @2024-06-01 and paid_at < @2024-06-15T12:00:00+08:00)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND paid_at >= unixepoch('2024-06-01') AND paid_at < unixepoch('2024-06-15T12:00:00+08:00')"
@@ -482,7 +739,7 @@ final class OracleTests: XCTestCase {
   /// The as-of 2024-06-30 in Asia/Shanghai (+08:00, no DST): E = 2024-06-30T16:00:00Z, and times
   /// written without an offset are read at +08:00.
   static var shanghaiCases: [Case] {
-    commonCases + [
+    commonCases + linkCases + [
       c(
         "count(orders where paid_at >= @2024-06-01)",
         "SELECT count(*) AS v FROM orders WHERE {O} AND paid_at >= unixepoch('2024-06-01T00:00:00+08:00')"),
