@@ -17,7 +17,7 @@ extension Node {
     case .over(let x, let w):
       if case .covered(let inner) = x.coverage(byWindow: true) { out.append(("over \(w.written)", inner)) }
     case .offset(let x, let d):
-      if case .covered(let inner) = x.coverage(byWindow: false) { out.append(("offset \(d)", inner)) }
+      if case .covered(let inner) = x.coverage(byWindow: false) { out.append(("offset \(Window.trailing(d).written)", inner)) }
     case .at(let x, _):
       if case .covered(let inner) = x.coverage(byWindow: false) { out.append(("at", inner)) }
     default: break
@@ -79,7 +79,8 @@ extension Window {
   /// The window as written after `over`.
   var written: String {
     switch self {
-    case .trailing(let d): return d.description
+    // Days as days (`28d`, not `4w`): as a window is most often written.
+    case .trailing(let d): return d.months == 0 && d.micros == 0 ? "\(d.days)d" : d.description
     case .period(let p): return p.rawValue
     }
   }
