@@ -4,18 +4,23 @@
 #   bash bench/run.sh [ROWS]        # default 1000000 orders (and ROWS/10 refunds)
 #
 # Prints each engine's best wall time of 3 runs (process start to exit, files read every
-# time) and the ratio tally / duckdb. Data and a Python venv with duckdb live in
-# /tmp/tally-bench-ROWS (override with BENCH_DIR).
+# time) and the ratio tally / duckdb, for the batch (kpis.kpi) and for the lookup KPI alone
+# (lookup.kpi: refunds per paid order by the order's category, a join in DuckDB). Data and a
+# Python venv with duckdb live in /tmp/tally-bench-ROWS (override with BENCH_DIR); Tally is
+# built in SCRATCH (default .build, SwiftPM's own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 dir=${BENCH_DIR:-/tmp/tally-bench-$rows}
+scratch=${SCRATCH:-.build}
 mkdir -p "$dir/data"
-[ -s "$dir/data/orders.csv" ] || python3 bench/generate.py "$rows" "$dir/data"
+[ -s "$dir/data/shops.csv" ] || python3 bench/generate.py "$rows" "$dir/data"  # written last
 cp bench/kpis.kpi "$dir/kpis.kpi"
+cp bench/lookup.kpi "$dir/lookup.kpi"
 [ -x "$dir/venv/bin/python" ] || { python3 -m venv "$dir/venv" && "$dir/venv/bin/pip" install -q duckdb; }
-swift build -c release --product tally >/dev/null
-tally=$(swift build -c release --show-bin-path)/tally
+swift build -c release --product tally --scratch-path "$scratch" >/dev/null
+tally=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/tally
+lookup=refunds_per_order_by_category
 
 best() {  # best wall time in seconds of 3 runs of "$@"
   local best=""
@@ -29,15 +34,11 @@ best() {  # best wall time in seconds of 3 runs of "$@"
   echo "$best"
 }
 
-t_tally=$(best "$tally" check "$dir" --as-of 2024-06-30)
-t_duck=$(best "$dir/venv/bin/python" bench/duckdb_batch.py "$dir")
-"$tally" check "$dir" --as-of 2024-06-30 --format json > "$dir/tally.json"
-"$dir/venv/bin/python" bench/duckdb_batch.py "$dir" > "$dir/duckdb.json"
-python3 - "$dir" <<'PY'
+compare() {  # tally's JSON report against DuckDB's JSON, metric by metric
+  python3 - "$1" "$2" <<'PY'
 import json, sys
-d = sys.argv[1]
-t = {m["name"]: m["value"] for m in json.load(open(f"{d}/tally.json"))["metrics"]}
-k = json.load(open(f"{d}/duckdb.json"))
+t = {m["name"]: m["value"] for m in json.load(open(sys.argv[1]))["metrics"]}
+k = json.load(open(sys.argv[2]))
 def rows(v):
     if isinstance(v, dict): return [(r[0], r[1]) for r in v["rows"]]
     if isinstance(v, list): return [(r[0], r[1]) for r in v]
@@ -51,4 +52,19 @@ def same(x, y):
 bad = [n for n in k if not same(t[n], k[n])]
 print("values agree on all %d metrics" % len(k) if not bad else "VALUES DIFFER: %s" % bad)
 PY
-echo "rows=$rows tally=${t_tally}s duckdb=${t_duck}s ratio(tally/duckdb)=$(python3 -c "print(round($t_tally/$t_duck, 2))")"
+}
+
+ratio() { python3 -c "print(round($1/$2, 2))"; }
+
+t_tally=$(best "$tally" check "$dir/kpis.kpi" --as-of 2024-06-30)
+t_duck=$(best "$dir/venv/bin/python" bench/duckdb_batch.py "$dir")
+t_tally_lookup=$(best "$tally" check "$dir/lookup.kpi" --as-of 2024-06-30)
+t_duck_lookup=$(best "$dir/venv/bin/python" bench/duckdb_batch.py "$dir" "$lookup")
+"$tally" check "$dir/kpis.kpi" --as-of 2024-06-30 --format json > "$dir/tally.json"
+"$dir/venv/bin/python" bench/duckdb_batch.py "$dir" > "$dir/duckdb.json"
+"$tally" check "$dir/lookup.kpi" --as-of 2024-06-30 --format json > "$dir/tally-lookup.json"
+"$dir/venv/bin/python" bench/duckdb_batch.py "$dir" "$lookup" > "$dir/duckdb-lookup.json"
+compare "$dir/tally.json" "$dir/duckdb.json"
+echo "rows=$rows tally=${t_tally}s duckdb=${t_duck}s ratio(tally/duckdb)=$(ratio "$t_tally" "$t_duck")"
+compare "$dir/tally-lookup.json" "$dir/duckdb-lookup.json"
+echo "lookup: rows=$rows tally=${t_tally_lookup}s duckdb=${t_duck_lookup}s ratio(tally/duckdb)=$(ratio "$t_tally_lookup" "$t_duck_lookup")"
