@@ -13,7 +13,10 @@ private let formulaSession: Session = {
   let s = Session(zone: zones[1])
   for name in ["orders", "refunds"] { _ = try? s.load(name: name, path: "\(fixtures)/\(name).csv") }
   _ = try? s.define(
-    Source(name: "defs.kpi", text: "let paid = orders where status != \"unpaid\"\nmetric rate = count(refunds) / count(paid) over 28d\n"))
+    Source(
+      name: "defs.kpi",
+      text: "link refunds.order_id -> orders.order_id\nlet paid = orders where status != \"unpaid\"\n"
+        + "metric rate = count(refunds) / count(paid) over 28d\n"))
   return s
 }()
 
