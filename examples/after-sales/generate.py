@@ -16,6 +16,16 @@ The data is an extract taken at 2024-07-01 00:00 local time (Asia/Shanghai):
 anything that had not happened by then is null (open refunds, unresolved
 tickets, parcels still in transit).
 
+Each file is an export as a platform or the service desk gives it: one table
+per kind of record, never pre-joined. A record carries the id of what it is
+about (a refund its order_id, a shipment its order_id, a rating its refund_id,
+a part request its ticket_id), and the KPI files reach the other table's
+columns through links (datasets.kpi). So the exports hold no refund shop, no
+order time on a shipment, no "purchased" flag on a visit, no "eligible" flag on
+a rating and no "repeat complaint" flag on a ticket: the world makes them true
+in the records themselves (a withdrawn refund's rating, a buyer's second ticket
+on the same order and topic, a visit of each paying buyer on the day they pay).
+
 The parameters are tuned so that the world's problems show as warnings, not
 failures: with --tz Asia/Shanghai, every metric of the example is at pass or
 warn both at the default as-of and at --as-of 2024-06-16, so `tally check`
@@ -565,7 +575,25 @@ for r in refunds:
     mean -= 0.4 if took > 96 else 0
     mean -= 0.8 if r["intervened"] else 0
     stars = None if chance(0.02) else star(mean, 0.6)
-    ratings.append(dict(refund=r, t=t, stars=stars, eligible=not chance(0.06)))
+    # One draw stays where a random "eligible" flag used to be drawn, so that the
+    # ratings after it keep their times and stars. Eligibility is now a rule that
+    # the exports support: a rating counts unless its refund was withdrawn by the
+    # buyer (refunds.status = "cancelled"), see marketplace.kpi.
+    rng.random()
+    ratings.append(dict(refund=r, t=t, stars=stars))
+
+# Buyers who withdrew their refund request are asked to rate too, and about half
+# do; the platform leaves these cases out of after-sales satisfaction.
+reseed("after-sales-ratings/withdrawn")
+for r in refunds:
+    if r["status"] != "cancelled" or not chance(0.5):
+        continue
+    t = r["closed"] + uniform_h(1, 72)
+    if t >= END:
+        continue
+    mean = {"A": 4.5, "B": 4.1, "C": 3.8}[r["shop"]]
+    stars = None if chance(0.02) else star(mean, 0.8)
+    ratings.append(dict(refund=r, t=t, stars=stars))
 ratings.sort(key=lambda x: (x["t"], x["refund"]["id"]))
 
 # ---------------------------------------------------------------- tickets
@@ -614,9 +642,10 @@ for i in range(DAYS):
         for _ in range(poisson(s["base"] * day_multiplier(d) * 0.25)):
             add_ticket(s["code"], random_time_on(d), "售前咨询", 1, None, "V%05d" % rng.randint(1, 99999))
 
-tickets.sort(key=lambda t: (t["asked"], t["shop"], t["topic"]))
-for k, t in enumerate(tickets, 1):
-    t["id"] = "T%06d" % k
+
+def handle(t):
+    """How the service team handles a case: channel, agent, reply, resolution,
+    transfer, call-back, rating; and whether the buyer will complain again."""
     s = SHOP[t["shop"]]
     t["channel"] = pick([("chat", 82), ("phone", 14), ("email", 4)])
     t["agent"] = rng.choice(s["agents"])
@@ -660,6 +689,12 @@ for k, t in enumerate(tickets, 1):
     t.update(reply=reply, resolved=resolved, transferred=transferred,
              called_back=called_back, repeat=repeat, rating=rating)
 
+
+tickets.sort(key=lambda t: (t["asked"], t["shop"], t["topic"]))
+for k, t in enumerate(tickets, 1):
+    t["id"] = "T%06d" % k
+    handle(t)
+
 # ---------------------------------------------------------------- spare-part requests
 
 reseed("spare-part-requests")
@@ -691,10 +726,36 @@ for t in tickets:
                               extra=extra))
 part_requests.sort(key=lambda p: (p["requested"], p["ticket"]["id"]))
 
+# ---------------------------------------------------------------- repeat complaints
+# A buyer whose case did not settle things writes again about the same order and
+# topic, a while after the last answer: a new ticket, which is what makes the first
+# one a case complained about again (二次投诉). Questions without an order (presales)
+# are not complaints and have no follow-up. The follow-ups draw from their own
+# stream and come after the spare-part requests, so neither moves the others.
+
+reseed("ticket-follow-ups")
+
+follow_ups = []
+for t in tickets:
+    if not t["repeat"] or t["order"] is None:
+        continue
+    last = t["resolved"] or t["reply"] or t["asked"]
+    asked = awake(last + uniform_h(1, 72))
+    if asked >= END:
+        continue
+    f = dict(shop=t["shop"], asked=asked, topic=t["topic"], level=t["level"], order=t["order"],
+             customer=t["customer"], complaint=True)
+    handle(f)
+    follow_ups.append(f)
+tickets = sorted(tickets + follow_ups, key=lambda t: (t["asked"], t["shop"], t["topic"]))
+for k, t in enumerate(tickets, 1):
+    t["id"] = "T%06d" % k
+
 # ---------------------------------------------------------------- visits
 
-# One row per visitor, shop and day (the platforms' "访客" unit). A visitor who
-# paid an order in that shop that day has purchased = true.
+# One row per visitor, shop and day (the platforms' "访客" unit). Every buyer who
+# paid an order in a shop on a day visited that shop that day (the export does not
+# say who bought: paying visitors are the customers of the paid orders).
 
 reseed("visits")
 
@@ -718,10 +779,8 @@ for i in range(DAYS):
                 anon_pool.append(v)
             if v not in payers:
                 browsers.add(v)
-        rows = [(v, True) for v in payers] + [(v, False) for v in sorted(browsers)]
-        rows.sort()
-        for v, p in rows:
-            visits.append([day(datetime(d.year, d.month, d.day)), s["code"], v, b(p)])
+        for v in sorted(payers + sorted(browsers)):
+            visits.append([day(datetime(d.year, d.month, d.day)), s["code"], v])
 
 # ---------------------------------------------------------------- category benchmarks
 
@@ -777,22 +836,22 @@ for o in sorted((o for o in paid_orders if o["ship"] and o["ship"]["shipped"] < 
             status, signed = "in_transit", None
     elif sh["arrive"] + timedelta(days=3) >= END:  # loss/return not yet known
         status = "in_transit"
-    ship_rows.append([o["id"], o["shop"], sh["carrier"], o["province"], ts(o["created"]),
+    ship_rows.append([o["id"], o["shop"], sh["carrier"], o["province"],
                       ts(sh["shipped"]), ts(sh["promised"]), ts(signed), status])
 counts["shipments.csv"] = write_csv(
     "shipments.csv",
-    ["order_id", "shop", "carrier", "province", "ordered_at", "shipped_at", "promised_at",
+    ["order_id", "shop", "carrier", "province", "shipped_at", "promised_at",
      "signed_at", "status"], ship_rows)
 counts["refunds.csv"] = write_csv(
     "refunds.csv",
-    ["refund_id", "order_id", "shop", "phase", "type", "reason", "amount", "requested_at",
+    ["refund_id", "order_id", "phase", "type", "reason", "amount", "requested_at",
      "reviewed_at", "closed_at", "status", "closed_by", "intervened", "disputed"],
-    [[r["id"], r["order"]["id"], r["shop"], r["phase"], r["type"], r["reason"],
+    [[r["id"], r["order"]["id"], r["phase"], r["type"], r["reason"],
       money(r["amount"]), ts(r["requested"]), ts(r["review"]), ts(r["closed"]), r["status"],
       r["closed_by"], b(r["intervened"]), b(r["disputed"])] for r in refunds])
 counts["aftersales_ratings.csv"] = write_csv(
-    "aftersales_ratings.csv", ["rating_id", "refund_id", "shop", "rated_at", "stars", "eligible"],
-    [["S%05d" % k, x["refund"]["id"], x["refund"]["shop"], ts(x["t"]), x["stars"], b(x["eligible"])]
+    "aftersales_ratings.csv", ["rating_id", "refund_id", "shop", "rated_at", "stars"],
+    [["S%05d" % k, x["refund"]["id"], x["refund"]["shop"], ts(x["t"]), x["stars"]]
      for k, x in enumerate(ratings, 1)])
 counts["reviews.csv"] = write_csv(
     "reviews.csv",
@@ -803,12 +862,11 @@ counts["reviews.csv"] = write_csv(
 counts["tickets.csv"] = write_csv(
     "tickets.csv",
     ["ticket_id", "shop", "channel", "level", "topic", "order_id", "customer_id", "agent",
-     "question_at", "first_reply_at", "resolved_at", "transferred", "called_back",
-     "repeat_complaint", "rating"],
+     "question_at", "first_reply_at", "resolved_at", "transferred", "called_back", "rating"],
     [[t["id"], t["shop"], t["channel"], t["level"], t["topic"],
       t["order"]["id"] if t["order"] else None, t["customer"], t["agent"], ts(t["asked"]),
       ts(t["reply"]), ts(t["resolved"]), b(t["transferred"]), b(t["called_back"]),
-      b(t["repeat"]), t["rating"]] for t in tickets])
+      t["rating"]] for t in tickets])
 counts["part_requests.csv"] = write_csv(
     "part_requests.csv",
     ["request_id", "shop", "ticket_id", "part", "planned_warehouse", "served_warehouse",
@@ -821,7 +879,7 @@ counts["stock.csv"] = write_csv(
     "stock.csv", ["snapshot_date", "sku", "on_hand", "qty_demanded", "qty_short", "unit_cost"],
     stock_rows)
 counts["visits.csv"] = write_csv(
-    "visits.csv", ["visit_date", "shop", "visitor_id", "purchased"], visits)
+    "visits.csv", ["visit_date", "shop", "visitor_id"], visits)
 counts["category_benchmarks.csv"] = write_csv(
     "category_benchmarks.csv", ["week_start", "category", "kpi", "category_avg"], benchmarks)
 

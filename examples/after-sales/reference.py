@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An independent re-computation of every metric in this directory, in plain
-Python, at the default as-of: E = 2024-07-01 00:00 China Standard Time.
+Python, at the default as-of: E = 2024-07-01 00:00 China Standard Time (or,
+with --as-of DAY, at the start of the day after DAY, as tally's --as-of).
 
 It exists to cross-check tally:
 
@@ -8,10 +9,16 @@ It exists to cross-check tally:
     tally check examples/after-sales --tz Asia/Shanghai --format json
 
 should agree (durations are printed here in hours; tally's JSON gives seconds);
-`python3 examples/after-sales/reference.py --compare report.json` checks that they do.
+`python3 examples/after-sales/reference.py [--as-of DAY] --compare report.json`
+checks that they do, grouped values and series point by point, and that the
+report has no metric this file does not recompute.
 The window rules follow LANGUAGE.md section 5: `over 28d` is [E - 28 days, E),
 `over month` / `over quarter` run from the start of the calendar period to E,
-`offset 7d` moves E back a week, and no row whose time is at or after E is read.
+`offset 7d` moves E back a week, `over 1mo` and `offset 1mo` a calendar month,
+and no row whose time is at or after E is read. The links of datasets.kpi
+(section 9) are dictionary look-ups by id; a grouped metric's groups are the
+keys of the rows its aggregates read (section 6); a series has one point per
+day, E, E - 1d, ..., labelled by the day before each point (section 10).
 Naive timestamps are local time; part_requests' +08:00 offsets are the same zone.
 """
 
@@ -84,6 +91,8 @@ def group(rows, key):
 
 
 orders = load("orders.csv")
+shops = load("shops.csv")
+products = load("products.csv")
 shipments = load("shipments.csv")
 refunds = load("refunds.csv")
 ratings = load("aftersales_ratings.csv")
@@ -94,13 +103,56 @@ stock = load("stock.csv")
 visits = load("visits.csv")
 benchmarks = load("category_benchmarks.csv")
 
+# The links of datasets.kpi, as dictionaries keyed by the target's key (each key
+# unique: checked here as tally checks it on load). A record whose id finds no
+# row refers to none, and every column read through it is None.
+def index(rows, key, name):
+    out = {}
+    for r in rows:
+        if r[key]:
+            assert r[key] not in out, "%s: %s %s is not unique" % (name, key, r[key])
+            out[r[key]] = r
+    return out
+
+
+order_by_id = index(orders, "order_id", "orders")
+shop_by_code = index(shops, "shop", "shops")
+product_by_sku = index(products, "sku", "products")
+refund_by_id = index(refunds, "refund_id", "refunds")
+ticket_by_id = index(tickets, "ticket_id", "tickets")
+
+
+def order_of(r):
+    """The order a refund, shipment, review or ticket refers to (orders.*), or {}."""
+    return order_by_id.get(r["order_id"], {})
+
+
+def refund_of(r):
+    """The refund an after-sales rating refers to (refunds.*), or {}."""
+    return refund_by_id.get(r["refund_id"], {})
+
+
 # the views of datasets.kpi, marketplace.kpi and logistics.kpi
 paid = [o for o in orders if o["status"] != "unpaid"]
 sold = [o for o in orders if o["status"] in ("paid", "shipped", "completed")]
 closed_refunds = [r for r in refunds if r["closed_at"]]
-rated_cases = [r for r in ratings if r["eligible"] == "true" and r["stars"]]
+# eligible: the rated refund exists and was not withdrawn by the buyer
+rated_cases = [r for r in ratings if refund_of(r).get("status") not in (None, "cancelled")
+               and r["stars"]]
+pdd_paid = [o for o in paid if o["shop"] == "C"]
+pdd_refunds = [r for r in refunds if order_of(r).get("shop") == "C"]
 delivered = [s for s in shipments if s["status"] == "delivered"]
 settled_parcels = [s for s in shipments if s["status"] != "in_transit"]
+
+QUALITY = ("质量问题", "商品与描述不符")
+
+
+def minus_months(e, n):
+    """E moved back n calendar months, the day of month clamped to the month's end."""
+    y, mth = divmod(e.year * 12 + e.month - 1 - n, 12)
+    mth += 1
+    last_day = (datetime(y + mth // 12, mth % 12 + 1, 1) - timedelta(days=1)).day
+    return e.replace(year=y, month=mth, day=min(e.day, last_day))
 
 
 def bench(kpi, e):
@@ -108,10 +160,28 @@ def bench(kpi, e):
                 if r["kpi"] == kpi])
 
 
-def dispute_rate(e, rows_filter=lambda r: True):
-    n = sum(1 for r in window(refunds, "requested_at", e, 28)
-            if r["intervened"] == "true" and rows_filter(r))
-    return div(n, sum(1 for o in window(paid, "paid_at", e, 28) if rows_filter(o)))
+def rate_by(num_rows, num_key, den_rows, den_key):
+    """count(num) / count(den) by a key: the groups are the keys of the rows both
+    aggregates read (after window and view, before their own where); a group
+    with no den rows is null."""
+    keys = {num_key(r) for r in num_rows[0]} | {den_key(r) for r in den_rows}
+    out = {}
+    for k in sorted(keys, key=lambda k: (k is None, k or "")):
+        out[k] = div(sum(1 for r in num_rows[1] if num_key(r) == k),
+                     sum(1 for r in den_rows if den_key(r) == k))
+    return out
+
+
+def dispute_rate(e):
+    n = sum(1 for r in window(refunds, "requested_at", e, 28) if r["intervened"] == "true")
+    return div(n, len(window(paid, "paid_at", e, 28)))
+
+
+def dispute_rate_by_shop(e):
+    rf = window(refunds, "requested_at", e, 28)
+    return rate_by((rf, [r for r in rf if r["intervened"] == "true"]),
+                   lambda r: order_of(r).get("shop"),
+                   window(paid, "paid_at", e, 28), lambda o: o["shop"])
 
 
 def self_completion_rate(e):
@@ -140,9 +210,9 @@ def dsr(rows):
 
 
 def conversion(e):
-    v = window(visits, "visit_date", e, 28)
-    return div(len({r["visitor_id"] for r in v if r["purchased"] == "true"}),
-               len({r["visitor_id"] for r in v}))
+    # paying visitors: the distinct customers of the orders paid in the window
+    return div(len({o["customer_id"] for o in window(paid, "paid_at", e, 28)}),
+               len({r["visitor_id"] for r in window(visits, "visit_date", e, 28)}))
 
 
 def satisfied_share(rows):
@@ -159,13 +229,40 @@ def aov(rows):
     return div(sum(float(o["amount"]) for o in rows), len({o["customer_id"] for o in rows}))
 
 
-def main():
-    e, e7 = AS_OF, AS_OF - timedelta(days=7)
+def repeat_buyer_share(rows):
+    """Buyers with two paid orders or more ÷ distinct buyers."""
+    per_buyer = {}
+    for o in rows:
+        per_buyer[o["customer_id"]] = per_buyer.get(o["customer_id"], 0) + 1
+    return div(sum(1 for n in per_buyer.values() if n >= 2), len(per_buyer))
+
+
+def closing_stock(e):
+    """sum(last(stock.on_hand) by sku): each SKU's on_hand at its latest snapshot
+    before E (ties: the greatest), summed."""
+    latest = {}
+    for r in stock:
+        if not r["on_hand"] or parse_time(r["snapshot_date"]) >= e:
+            continue
+        k = (parse_time(r["snapshot_date"]), int(r["on_hand"]))
+        if r["sku"] not in latest or k > latest[r["sku"]]:
+            latest[r["sku"]] = k
+    return sum(v for _, v in latest.values())
+
+
+def metrics(e):
+    e7 = e - timedelta(days=7)
     m = {}
 
     # marketplace.kpi
     m["dispute_rate"] = dispute_rate(e)
-    m["退款纠纷率"] = {s: dispute_rate(e, lambda r, s=s: r["shop"] == s) for s in "ABC"}
+    m["退款纠纷率"] = dispute_rate_by_shop(e)
+    shop_rates = [v for v in m["退款纠纷率"].values() if v is not None]
+    m["dispute_rate_shop_average"] = div(sum(shop_rates), len(shop_rates))
+    # one point per day: E, E - 1d, ..., E - 27d, labelled by the day before each
+    m["dispute_rate_trend"] = {
+        (e - timedelta(days=k, seconds=1)).strftime("%Y-%m-%d"): dispute_rate(e - timedelta(days=k))
+        for k in reversed(range(28))}
     m["self_completion_rate"] = self_completion_rate(e)
     m["refund_completion_time (h)"] = refund_completion_hours(e)
     m["aftersales_satisfaction"] = aftersales_satisfaction(e)
@@ -176,12 +273,15 @@ def main():
     for col, name in (("dsr_item", "dsr_item_score"), ("dsr_service", "dsr_service_score"),
                       ("dsr_shipping", "dsr_shipping_score")):
         m[name] = avg([int(r[col]) if r[col] else None for r in rv])
-    pdd_paid = [o for o in window(paid, "paid_at", e, 30) if o["shop"] == "C"]
-    pdd_refunds = [r for r in window(refunds, "requested_at", e, 30) if r["shop"] == "C"]
-    m["pdd_dispute_refund_rate"] = div(sum(r["disputed"] == "true" for r in pdd_refunds), len(pdd_paid))
-    m["pdd_quality_refund_rate"] = div(
-        sum(r["reason"] in ("质量问题", "商品与描述不符") for r in pdd_refunds), len(pdd_paid))
-    m["pdd_intervention_rate"] = div(sum(r["intervened"] == "true" for r in pdd_refunds), len(pdd_paid))
+    pp = window(pdd_paid, "paid_at", e, 30)
+    pr = window(pdd_refunds, "requested_at", e, 30)
+    m["pdd_dispute_refund_rate"] = div(sum(r["disputed"] == "true" for r in pr), len(pp))
+    m["pdd_quality_refund_rate"] = div(sum(r["reason"] in QUALITY for r in pr), len(pp))
+    rf30 = window(refunds, "requested_at", e, 30)
+    m["quality_refund_rate_by_sku"] = rate_by(
+        (rf30, [r for r in rf30 if r["reason"] in QUALITY]), lambda r: order_of(r).get("sku"),
+        window(paid, "paid_at", e, 30), lambda o: o["sku"])
+    m["pdd_intervention_rate"] = div(sum(r["intervened"] == "true" for r in pr), len(pp))
     m["dispute_rate_wow"] = dispute_rate(e) - dispute_rate(e7)
     m["self_completion_rate_wow"] = self_completion_rate(e) - self_completion_rate(e7)
     m["refund_completion_time_wow (h)"] = refund_completion_hours(e) - refund_completion_hours(e7)
@@ -219,7 +319,12 @@ def main():
     m["first_contact_resolution"] = sum(
         1 for r in t if r["resolved_at"] and r["transferred"] == "false"
         and r["called_back"] == "false") / n
-    m["repeat_complaint_rate"] = sum(r["repeat_complaint"] == "true" for r in t) / n
+    # a case complained about again: an order and topic with two tickets or more
+    per_case = {}
+    for r in t:
+        if r["order_id"]:
+            per_case[(r["order_id"], r["topic"])] = per_case.get((r["order_id"], r["topic"]), 0) + 1
+    m["repeat_complaint_rate"] = sum(1 for k in per_case.values() if k >= 2) / n
     m["refund_review_time (h)"] = avg([hours_between(r["reviewed_at"], r["requested_at"])
                                       for r in window(refunds, "requested_at", e, 28)])
 
@@ -228,7 +333,8 @@ def main():
     m["on_time_delivery"] = on_time(d)
     m["准时交付率_按快递"] = {c: on_time(g) for c, g in group(d, "carrier").items()}
     m["successful_delivery_rate"] = div(len(d), len(window(settled_parcels, "shipped_at", e, 28)))
-    lead = [hours_between(r["signed_at"], r["ordered_at"]) for r in d]
+    # lead time: signed for (the shipment) minus created (its order, through the link)
+    lead = [hours_between(r["signed_at"], order_of(r).get("created_at")) for r in d]
     m["order_lead_time (h)"] = avg(lead)
     m["order_lead_time_p90 (h)"] = percentile(lead, 0.9)
     p = window(part_requests, "requested_at", e, 28)
@@ -242,6 +348,9 @@ def main():
     m["average_order_value"] = aov(p28)
     m["客单价"] = {s: aov(g) for s, g in group(p28, "shop").items()}
     m["conversion_rate"] = conversion(e)
+    p90 = window(paid, "paid_at", e, 90)
+    m["repeat_purchase_rate"] = repeat_buyer_share(p90)
+    m["复购率"] = {s: repeat_buyer_share(g) for s, g in group(p90, "shop").items()}
     m["conversion_rate_vs_category"] = conversion(e) - bench("conversion_rate", e)
     q = window(paid, "paid_at", e, period="quarter")
     m["sales_by_month"] = {k: sum(float(o["amount"]) for o in g)
@@ -253,26 +362,44 @@ def main():
     st = window(stock, "snapshot_date", e, 28)
     m["stockout_rate"] = (sum(int(r["qty_short"]) for r in st)
                           / sum(int(r["qty_demanded"]) for r in st))
+    m["closing_stock"] = closing_stock(e)
+    e1mo = minus_months(e, 1)
+    sold_month = sum(int(o["quantity"]) for o in paid if e1mo <= parse_time(o["paid_at"]) < e)
+    m["inventory_turnover_month"] = div(sold_month, (closing_stock(e) + closing_stock(e1mo)) / 2)
     avg_stock = sum(int(r["on_hand"]) for r in st) / len({r["snapshot_date"] for r in st})
     m["inventory_turnover"] = sum(int(o["quantity"]) for o in p28) / avg_stock
     m["sell_through_rate"] = (len({o["sku"] for o in p28})
                               / len({r["sku"] for r in st if int(r["on_hand"]) > 0}))
+    return m
+
+
+def main():
+    args = sys.argv[1:]
+    e = AS_OF
+    if len(args) >= 2 and args[0] == "--as-of":
+        # a day, as tally's --as-of: E is the start of the next day
+        e = datetime.strptime(args[1], "%Y-%m-%d") + timedelta(days=1)
+        args = args[2:]
+    m = metrics(e)
 
     def fmt(v):
         if isinstance(v, dict):
             return ", ".join("%s %s" % (k, fmt(x)) for k, x in v.items())
         return "null" if v is None else "%.4f" % v
 
-    if len(sys.argv) == 3 and sys.argv[1] == "--compare":
-        sys.exit(compare(m, sys.argv[2]))
+    if len(args) == 2 and args[0] == "--compare":
+        sys.exit(compare(m, e, args[1]))
+    print("as of %s+08:00" % e.isoformat())
     for k, v in m.items():
         print("%-38s %s" % (k, fmt(v)))
 
 
-def compare(m, report_path):
-    """Compares every metric computed here with tally's JSON report; 0 when all agree."""
+def compare(m, e, report_path):
+    """Compares every metric computed here with tally's JSON report (which must be
+    as of the same E, and have no metric that is not recomputed here); 0 when all agree."""
     with open(report_path, encoding="utf-8") as f:
-        report = {x["name"]: x["value"] for x in json.load(f)["metrics"]}
+        doc = json.load(f)
+    report = {x["name"]: x["value"] for x in doc["metrics"]}
 
     def close(a, b):
         if a is None or b is None:
@@ -280,6 +407,14 @@ def compare(m, report_path):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
     bad = 0
+    if doc["as_of"] != e.isoformat() + "+08:00":
+        bad += 1
+        print("as of: tally %s, reference %s+08:00" % (doc["as_of"], e.isoformat()))
+    names = {key[:-4] if key.endswith(" (h)") else key for key in m}
+    for name in report:
+        if name not in names:
+            bad += 1
+            print("%s: in tally's report, not recomputed here" % name)
     for key, want in m.items():
         name, hours = (key[:-4], True) if key.endswith(" (h)") else (key, False)
         got = report.get(name)

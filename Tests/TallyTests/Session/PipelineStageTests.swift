@@ -13,12 +13,13 @@ final class PipelineStageTests: XCTestCase {
       .map { Self.example.appendingPathComponent($0).path }
     let session = Session(zone: try XCTUnwrap(Zone("Asia/Shanghai")))
     try session.defineFiles(files)
-    // The formulas a check reads: views, values, metrics and asserts (a `let` that only names a dataset is a view).
+    // The statements a check reads: links, views, values, metrics and asserts (a `let` that only names a dataset
+    // is a view).
     var formulas = 0
     for f in files {
       for st in Parser.parse(try Session.readSource(f)).statements {
         switch st.kind {
-        case .view, .metric, .assert: formulas += 1
+        case .link, .view, .metric, .assert: formulas += 1
         case .value(_, let e):
           let namesARelation: Bool
           if case .name(let n) = e.kind {
