@@ -19,14 +19,37 @@ final class ReadmeTests: XCTestCase {
     return block.split(separator: "\n").map(String.init).filter { $0.hasPrefix("tally ") }
   }
 
-  func testEvaluatingFormulasExamplesRun() throws {
-    let examples = try commands(after: "## Evaluating formulas")
-    XCTAssertEqual(examples.count, 4, "\(examples)")
-    for command in examples {
+  /// Runs each command from the repository's root; returns their outputs.
+  func run(_ commands: [String]) throws -> [String] {
+    var outputs: [String] = []
+    for command in commands {
       let line = "'\(TallyProcess.executable.path)'" + command.dropFirst("tally".count)
       let r = try TallyProcess.run(["-c", line], in: Self.root, executable: URL(fileURLWithPath: "/bin/sh"))
       XCTAssertEqual(r.code, 0, "\(command)\n\(r.stderr)")
+      XCTAssertTrue(r.stderr.isEmpty, "\(command)\n\(r.stderr)")
       XCTAssertFalse(r.stdout.isEmpty, command)
+      outputs.append(r.stdout)
     }
+    return outputs
+  }
+
+  func testEvaluatingFormulasExamplesRun() throws {
+    let examples = try commands(after: "## Evaluating formulas")
+    XCTAssertEqual(examples.count, 4, "\(examples)")
+    _ = try run(examples)
+  }
+
+  func testAcrossTablesExamplesRun() throws {
+    let examples = try commands(after: "## Across tables, over groups, in series")
+    XCTAssertEqual(examples.count, 5, "\(examples)")
+    let outputs = try run(examples)
+    guard outputs.count == 5 else { return }
+    // One row per platform, reached through the refund's order and the order's shop.
+    for platform in ["pinduoduo", "taobao", "tmall"] {
+      XCTAssertTrue(outputs[0].contains(platform), outputs[0])
+    }
+    // Eight weekly points, the last one the week of the as-of.
+    let weeks = outputs[4].split(separator: "\n").filter { $0.hasPrefix("20") }
+    XCTAssertEqual(weeks.count, 8, outputs[4])
   }
 }
