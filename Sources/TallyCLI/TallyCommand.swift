@@ -11,7 +11,7 @@ struct TallyCommand: ParsableCommand {
     abstract: "Evaluate KPI formulas over CSV, TSV and JSON Lines files.",
     discussion: "Without a subcommand, `tally ARGS` is `tally repl ARGS`.",
     version: "0.1.0",
-    subcommands: [EvalCommand.self, CheckCommand.self, TestCommand.self, ReplCommand.self]
+    subcommands: [EvalCommand.self, CheckCommand.self, TestCommand.self, SQLCommand.self, ReplCommand.self]
   )
 
   static func main() {

@@ -39,6 +39,17 @@ final class ReadmeTests: XCTestCase {
     _ = try run(examples)
   }
 
+  func testWarehouseExamplesRun() throws {
+    let examples = try commands(after: "## On a warehouse: `tally sql`")
+    XCTAssertEqual(examples.count, 4, "\(examples)")
+    let outputs = try run(examples)
+    guard outputs.count == 4 else { return }
+    for statement in outputs.prefix(3) { XCTAssertTrue(statement.contains("SELECT"), statement) }
+    // Two metrics, one statement each.
+    XCTAssertEqual(outputs[2].components(separatedBy: ";\n").count - 1, 2, outputs[2])
+    XCTAssertTrue(outputs[3].contains("CREATE TABLE orders"), outputs[3])
+  }
+
   func testAcrossTablesExamplesRun() throws {
     let examples = try commands(after: "## Across tables, over groups, in series")
     XCTAssertEqual(examples.count, 5, "\(examples)")

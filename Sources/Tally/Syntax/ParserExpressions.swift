@@ -55,7 +55,8 @@ extension Parser {
           let (k, kr) = try groupKey()
           list.append(k)
           r = r.union(kr)
-        } while atPunct(",")
+          // A comma before a literal ends the keys: `percentile(count(x) by shop, 50%)`.
+        } while atPunct(",") && startsName(peekAt(1))
         keys = (list, r)
       }
     }
@@ -68,6 +69,14 @@ extension Parser {
       throw failure(SyntaxMessage.clauseEndsExpression, peek.range, notes: ["for example: (count(x) over 7d) - 1"])
     }
     return e
+  }
+
+  /// True when a token can start a name: an identifier or a backquoted name.
+  func startsName(_ t: Token) -> Bool {
+    switch t.kind {
+    case .identifier, .quotedIdentifier: return true
+    default: return false
+    }
   }
 
   func isBinaryOperator(_ t: Token) -> Bool {
