@@ -156,7 +156,10 @@ extension Checker {
     }
     var inner = ctx
     inner.inSeries = true
+    lastByKeys = nil
     guard let n = check(x, inner) else { return nil }
+    // As the argument of an aggregate over groups, its groups are the points, then any `by` keys.
+    lastByKeys = [ByKey(.grain(g), r)] + (lastByKeys ?? [])
     return Node(.series(n, g, w), n.type, r)
   }
 }

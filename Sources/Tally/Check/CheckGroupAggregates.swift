@@ -4,11 +4,11 @@ import Foundation
 /// `count(count(paid) by buyer_id where value >= 2)`. The grouped expression is checked with the
 /// outer `by` keys first; its `where` reads `value` and the keys.
 extension Checker {
-  /// Whether an aggregate's argument is a grouped expression: a `by`, possibly under time
-  /// clauses, or a `let` or metric whose formula is one.
+  /// Whether an aggregate's argument is a grouped expression: a `by` or a series, possibly
+  /// under time clauses, or a `let` or metric whose formula is one.
   func isGrouped(_ e: Expr, _ seen: Set<String> = []) -> Bool {
     switch e.kind {
-    case .by: return true
+    case .by, .every: return true
     case .over(let x, _), .offset(let x, _), .at(let x, _): return isGrouped(x, seen)
     case .name(let n):
       guard !seen.contains(n), let def = catalog.values[n] else { return false }
@@ -36,6 +36,10 @@ extension Checker {
     guard let grouped = check(args[0], inner) else { return nil }
     guard let keys = lastByKeys else {
       error(CheckMessage.invalidFormula, ctx, args[0].range)
+      return nil
+    }
+    if !outer.isEmpty, case .grain = keys.first?.key, grouped.isSeries {
+      error(CheckMessage.seriesOverGroupsUnderBy, ctx, args[0].range)
       return nil
     }
     // The groups' rows: `value`, then each key with the type its aggregates gave it.

@@ -40,6 +40,7 @@ public enum CheckMessage: DiagnosticMessage {
   case rowLevelClause
   case groupedTarget
   case nestedSeries
+  case seriesOverGroupsUnderBy
   case firstOverGroups(String)
   case valueOutsideGroups
   case seriesSpan
@@ -94,6 +95,9 @@ public enum CheckMessage: DiagnosticMessage {
     case .valueOutsideGroups:
       return
         "'value' is the value of a group, in the 'where' of an aggregate over groups, as in 'count(count(paid) by buyer_id where value >= 2)'"
+    case .seriesOverGroupsUnderBy:
+      return
+        "an aggregate over a series' points cannot stand under an outer 'by'; group inside the series instead: 'max(count(paid) by shop every day for 28d)' reduces over every shop and day"
     case .nestedSeries: return "'every' inside another 'every' is not supported; make one series"
     case .seriesSpan: return "'every ... for W' needs a span W longer than zero, as in 'every day for 28d'"
     case .clauseWithoutEffect(let outer, let inner):

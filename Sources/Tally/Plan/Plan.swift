@@ -71,6 +71,15 @@ public struct Node: Sendable, Hashable {
     }
   }
 
+  /// True when it is a series, under any time clauses.
+  public var isSeries: Bool {
+    switch kind {
+    case .series: return true
+    case .over(let n, _), .offset(let n, _), .at(let n, _): return n.isSeries
+    default: return false
+    }
+  }
+
   /// True when a node below is an aggregate per row, whose values depend on the as-of and window.
   public var readsPerRow: Bool {
     switch kind {

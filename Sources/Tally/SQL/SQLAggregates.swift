@@ -158,10 +158,9 @@ extension SQLCompiler {
     let inner = try finalSelect(term, sub, ordered: false)
     let groupsName = name([g.function.rawValue, "groups"])
     ctes.append((groupsName, inner))
-    var own = 0
-    if case .by(_, let keys) = g.grouped.kind { own = keys.count - g.outerKeys }
-    let all = sub.keys ?? []
-    let keep = Array(all.prefix(max(0, all.count - own)))
+    // It reduces over the inner keys, within the outer series' point and the outer `by` keys.
+    let all = sub.keys ?? sub.points.map { _ in [(name: sub.grain!.rawValue, type: ValueType.string)] } ?? []
+    let keep = Array(all.prefix((ctx.series != nil ? 1 : 0) + g.outerKeys))
     let scope = RowScope(alias: "g", dataset: groupsName)
     var joins = Joins()
     let predicate = try g.filter.map { try row($0, scope, &joins, ctx).sql }

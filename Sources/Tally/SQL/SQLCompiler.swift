@@ -78,7 +78,8 @@ public struct SQLCompiler {
     let select = try finalSelect(term, scope, ordered: true)
     var out = ""
     if let text {
-      for line in text.split(separator: "\n", omittingEmptySubsequences: false) { out += "-- \(line)\n" }
+      // Every line break an engine knows ends a comment: none lets the formula's text out of it.
+      for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) { out += "-- \(line)\n" }
     }
     out += "-- as of \(zone.iso(asOf)), in \(calendar.zoneIdentifier)\n"
     if !ctes.isEmpty {
