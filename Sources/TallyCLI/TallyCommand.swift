@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Tally
 import TallyDriver
+import TallyPostgres
 
 /// `tally`: evaluate KPI formulas over data files.
 @main
@@ -15,6 +16,7 @@ struct TallyCommand: ParsableCommand {
   )
 
   static func main() {
+    DatabaseServers.shared.connector = PostgresConnector()
     let arguments = CommandLineArguments.withSubcommand(
       Array(CommandLine.arguments.dropFirst()), subcommands: configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
     )

@@ -22,9 +22,11 @@ func binaryType(_ op: BinaryOp, _ l: ValueType, _ r: ValueType) -> ValueType? {
     case (.int, .int): return .int
     case (.null, .null): return .null
     case (.time, .time): return op == .sub ? .duration : nil
-    case (.time, .duration), (.time, .null): return .time
+    case (.time, .duration): return .time
     case (.duration, .time): return op == .add ? .time : nil
-    case (.null, .time): return op == .add ? .time : nil
+    // A null, or a column whose type is not known yet, may be a time (its difference a
+    // duration) or a duration (a time): the type is left open.
+    case (.time, .null), (.null, .time): return op == .add ? .time : .null
     case (.duration, .duration), (.duration, .null), (.null, .duration): return .duration
     default:
       if (l.isNumeric || l == .null) && (r.isNumeric || r == .null) {

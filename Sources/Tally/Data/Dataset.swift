@@ -31,7 +31,12 @@ public struct Dataset: Sendable {
   public var rowCount: Int
   /// The line of the file each row starts on, where the reader knows it.
   public var rowLines = RowLines()
+  /// For a table that stays on a database server, where it is: the dataset then holds no rows.
+  public var server: ServerTable?
   private var index: [String: Int]
+
+  /// Where its rows come from, as messages name it: a file or a server.
+  public var sourceName: String { server?.serverName ?? "files" }
 
   /// A dataset from columns of `rowCount` values each.
   public init(name: String, path: String, columns: [Column], rowCount: Int) {
@@ -49,6 +54,7 @@ public struct Dataset: Sendable {
     var d = Dataset(
       name: name, path: path, columns: columns.map { $0.name == column ? Column(name: column, vector: vector) : $0 }, rowCount: rowCount)
     d.rowLines = rowLines
+    d.server = server
     return d
   }
 

@@ -6,6 +6,7 @@ extension Executor {
     guard let ds = datasets[a.relation.dataset] else {
       throw TallyError(Diagnostic(.error, CheckMessage.unknownDataset(a.relation.dataset)))
     }
+    try Self.requireLocal(ds)
     let (base, mask, arg) = try rowsRead(a, ds, ctx)
     guard let grouping = ctx.grouping else {
       var acc = Accumulator(a.function, arg, type, a.parameter, groups: 1, times: orderingTimes(a, ds))
@@ -35,6 +36,14 @@ extension Executor {
     }
     let empty = Accumulator(a.function, nil, type, a.parameter, groups: 1).result(0)
     return .grouped(GroupedValue(keyNames: grouping.map(\.name), values: values, fallback: empty))
+  }
+
+  /// Refuses to read a server's dataset here: it holds no rows. Its aggregates run on the
+  /// server, unless links join it to files (where a fixture replaced a linked dataset).
+  static func requireLocal(_ ds: Dataset) throws {
+    guard let server = ds.server else { return }
+    throw TallyError(
+      Diagnostic(.error, ServerMessage.mixedSources(ds.name, server: server.serverName), notes: [ServerMessage.swapAllLinked]))
   }
 
   /// The time column that orders the rows of `first` and `last`.
@@ -73,6 +82,7 @@ extension Executor {
     guard let from = datasets[a.relation.dataset] else {
       throw TallyError(Diagnostic(.error, CheckMessage.unknownDataset(a.relation.dataset)))
     }
+    try Self.requireLocal(from)
     let (_, mask, arg) = try rowsRead(a, from, ctx)
     let refers = try linkRows([p.link])
     var acc = Accumulator(a.function, arg, p.type, a.parameter, groups: ds.rowCount, times: orderingTimes(a, from))
@@ -101,6 +111,8 @@ extension Executor {
     else {
       throw TallyError(Diagnostic(.error, CheckMessage.unknownDataset(first.to)))
     }
+    try Self.requireLocal(from)
+    try Self.requireLocal(to)
     let key = KeyColumn(dataset: first.to, column: first.key)
     let index: KeyIndex
     if let k = keyIndexes[key] {

@@ -17,6 +17,8 @@ import Foundation
   var filterCache: [RowKey: Bitmap] = [:]
   var groupCache: [GroupingKey: GroupIndex] = [:]
   var aggregateCache: [AggregateKey: (value: MetricValue, notes: [String])] = [:]
+  /// The aggregates over datasets on servers, which run there; nil when every dataset is a file.
+  let servers: ServerAggregates?
 
   /// A row formula over a dataset; with the as-of and window in force when it holds an
   /// aggregate per row, whose values depend on them.
@@ -78,7 +80,11 @@ import Foundation
     self.datasets = datasets
     self.zone = zone
     self.keyIndexes = keyIndexes
+    servers = ServerAggregates(datasets: datasets, zone: zone)
   }
+
+  /// Statements sent to servers so far.
+  var serverStatements: Int { servers?.statements ?? 0 }
 
   /// Evaluates a metric-level node with the as-of instant `asOf`.
   public func evaluate(_ node: Node, asOf: Int64) throws -> MetricValue {
@@ -94,7 +100,12 @@ import Foundation
     case .column(let c), .lookup(_, let c): throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))
     case .perRow(let p): throw TallyError(Diagnostic(.error, CheckMessage.aggregateInRow(p.aggregate.function.rawValue)))
     case .series(let x, let grain, let span): return try series(x, grain, span, ctx)
-    case .overGroups(let g): return try overGroups(g, n.type, ctx)
+    case .overGroups(let g):
+      if let servers, let table = servers.server(of: n) {
+        let empty = Accumulator(g.function, nil, n.type, g.parameter, groups: 1).result(0)
+        return try servers.evaluate(n, on: table, asOf: ctx.asOf, window: ctx.window, grouping: ctx.grouping, empty: empty)
+      }
+      return try overGroups(g, n.type, ctx)
     case .aggregate(let a):
       // A metric used by others is inlined into them: its aggregates are computed once per context.
       let key = AggregateKey(node: n, asOf: ctx.asOf, window: ctx.window, grouping: ctx.grouping)
@@ -103,7 +114,13 @@ import Foundation
         return hit.value
       }
       let earlier = RangeNotes.take()
-      let v = try aggregate(a, n.type, ctx)
+      let v: MetricValue
+      if let servers, let table = servers.server(of: n) {
+        let empty = Accumulator(a.function, nil, n.type, a.parameter, groups: 1).result(0)
+        v = try servers.evaluate(n, on: table, asOf: ctx.asOf, window: ctx.window, grouping: ctx.grouping, empty: empty)
+      } else {
+        v = try aggregate(a, n.type, ctx)
+      }
       let notes = RangeNotes.take()
       for note in earlier + notes { RangeNotes.record(note) }
       if case .grouped(let g) = v { cachedGroups += g.values.count }

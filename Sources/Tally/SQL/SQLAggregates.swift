@@ -10,9 +10,9 @@ extension SQLCompiler {
     var selects: [String] = []
     var groupBy: [String] = []
     let scope = RowScope(alias: "r", dataset: a.relation.dataset)
-    var joins = Joins()
+    var joins = Joins(tables: tables)
     var conditions: [String] = []
-    var from = "\(dialect.quote(a.relation.dataset)) AS r"
+    var from = "\(table(a.relation.dataset)) AS r"
     if let grain = ctx.series {
       let windows = try windowsCTE(a.relation, ctx, grain)
       from = "\(windows) AS p\n  CROSS JOIN " + from
@@ -162,7 +162,7 @@ extension SQLCompiler {
     let all = sub.keys ?? sub.points.map { _ in [(name: sub.grain!.rawValue, type: ValueType.string)] } ?? []
     let keep = Array(all.prefix((ctx.series != nil ? 1 : 0) + g.outerKeys))
     let scope = RowScope(alias: "g", dataset: groupsName)
-    var joins = Joins()
+    var joins = Joins(tables: tables)
     let predicate = try g.filter.map { try row($0, scope, &joins, ctx).sql }
     let value = Typed(sql: "g.value", type: g.valueType)
     let agg = try located(n.range) {

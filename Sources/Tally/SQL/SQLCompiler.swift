@@ -15,6 +15,9 @@ public struct SQLCompiler {
   let schemas: [String: [String: ValueType]]
   let source: Source?
   let calendar: SQLCalendar
+  /// What a dataset reads where it is not a table named like it: a server table's name, or
+  /// a select that gives its columns Tally's types (`ServerTable.from`).
+  public var tables: [String: String] = [:]
 
   var ctes: [(name: String, body: String)] = []
   var usedNames: Set<String>
@@ -88,6 +91,30 @@ public struct SQLCompiler {
       out += "\n"
     }
     return out + select + ";\n"
+  }
+
+  /// What the rows of a dataset are read from.
+  func table(_ dataset: String) -> String { tables[dataset] ?? dialect.quote(dataset) }
+
+  /// The statement a server runs for one aggregate (or aggregate over groups) in its context:
+  /// its keys, then `value`, every column as text (times as epoch microseconds), in no order.
+  mutating func pushdown(_ node: Node, asOf: Int64, window: Window?, grouping: [GroupKey]?) throws -> (sql: String, keyTypes: [ValueType]) {
+    var scope = Scope()
+    let ctx = Context(points: [Point(label: nil, asOf: asOf)], window: window, grouping: grouping)
+    let term = try metric(node, ctx, &scope)
+    let select = try finalSelect(term, scope, ordered: false)
+    var inner = ""
+    if !ctes.isEmpty {
+      inner += "WITH\n" + ctes.map { "  \($0.name) AS (\n" + indent($0.body, 4) + "\n  )" }.joined(separator: ",\n") + "\n"
+    }
+    inner += select
+    let columns = (scope.keys ?? []).map { ($0.name, $0.type) } + [("value", term.type)]
+    let texts = columns.map { name, type in
+      let c = "q.\(dialect.quote(name))"
+      let e = type == .time ? "CAST(EXTRACT(EPOCH FROM \(c)) * 1000000 AS BIGINT)" : c
+      return "CAST(\(e) AS TEXT)"
+    }
+    return ("SELECT \(texts.joined(separator: ", "))\nFROM (\n\(indent(inner, 2))\n) AS q", (scope.keys ?? []).map(\.type))
   }
 
   func indent(_ s: String, _ n: Int) -> String {

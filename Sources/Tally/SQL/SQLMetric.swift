@@ -5,7 +5,7 @@ extension SQLCompiler {
   mutating func metric(_ n: Node, _ ctx: Context, _ scope: inout Scope) throws -> Typed {
     switch n.kind {
     case .literal, .interval:
-      var none = Joins()
+      var none = Joins(tables: tables)
       return try row(n, RowScope(alias: "r", dataset: ""), &none, ctx)
     case .column(let c), .lookup(_, let c):
       throw TallyError(Diagnostic(.error, CheckMessage.columnOutsideAggregate(c)))

@@ -11,6 +11,8 @@ struct RowScope {
 struct Joins {
   var clauses: [String] = []
   var aliases: [String: String] = [:]
+  /// What each dataset reads where it is not a table of its name (`SQLCompiler.tables`).
+  var tables: [String: String] = [:]
 
   /// The alias of the row a chain of links reaches from `scope`, joining what is missing.
   mutating func alias(_ steps: [LinkStep], _ scope: RowScope, _ d: Dialect) -> String {
@@ -23,7 +25,8 @@ struct Joins {
         continue
       }
       let a = d.quote(path)
-      clauses.append("LEFT JOIN \(d.quote(step.to)) AS \(a) ON \(a).\(d.quote(step.key)) = \(previous).\(d.quote(step.column))")
+      clauses.append(
+        "LEFT JOIN \(tables[step.to] ?? d.quote(step.to)) AS \(a) ON \(a).\(d.quote(step.key)) = \(previous).\(d.quote(step.column))")
       aliases[path] = a
       previous = a
     }
@@ -91,7 +94,7 @@ extension SQLCompiler {
     subqueries += 1
     let a = p.aggregate
     let scope = RowScope(alias: "s\(subqueries)", dataset: a.relation.dataset)
-    var joins = Joins()
+    var joins = Joins(tables: tables)
     var conditions = ["\(scope.alias).\(dialect.quote(p.link.column)) = \(outer.alias).\(dialect.quote(p.link.key))"]
     if let tc = a.relation.timeColumn, let point = ctx.points.first {
       conditions += timeConditions("\(scope.alias).\(dialect.quote(tc))", point.asOf, ctx.window)
@@ -103,7 +106,7 @@ extension SQLCompiler {
     let value = try located(n.range) {
       Typed(sql: try aggregateExpression(a.function, arg, nil, a.parameter, time, p.type), type: p.type)
     }
-    var sql = "(SELECT \(value.sql) FROM \(dialect.quote(a.relation.dataset)) AS \(scope.alias)"
+    var sql = "(SELECT \(value.sql) FROM \(table(a.relation.dataset)) AS \(scope.alias)"
     for j in joins.clauses { sql += " " + j }
     sql += " WHERE " + conditions.joined(separator: " AND ") + ")"
     return Typed(sql: sql, type: p.type)

@@ -28,6 +28,8 @@ struct Definitions {
   let reading: DatasetReading
   /// Formulas checked, for `Session.statistics`.
   var formulasChecked = 0
+  /// Connections whose failure was reported already: said once, not once per dataset.
+  var unreachable: Set<String> = []
 
   /// Declares and checks statements (with the directory relative paths are read from).
   mutating func add(_ statements: [(Statement, String?)]) throws {
@@ -112,6 +114,13 @@ struct Definitions {
   private mutating func declareDataset(_ decl: DatasetDecl, _ st: Statement, site: DefinitionSite, baseDirectory: String?) throws {
     let name = decl.name
     let time = settings.timeColumnOverrides[name] ?? decl.time
+    if let server = decl.server, settings.datasetOverrides[name] == nil {  // a test's fixture stands in for the table
+      var timeSite: DefinitionSite?
+      if let range = decl.timeRange, settings.timeColumnOverrides[name] == nil {
+        timeSite = DefinitionSite(source: st.source, range: range)
+      }
+      return try declareServerTable(name, server, timeColumn: time, st, site: site, timeSite: timeSite)
+    }
     let full = settings.datasetOverrides[name] ?? PathSafety.resolve(decl.path, relativeTo: baseDirectory)
     if let root = settings.root, !PathSafety.isInside(full, root: root) {  // also a test's fixture in place of the declared file
       throw TallyError(
@@ -139,6 +148,68 @@ struct Definitions {
       }
       throw e
     }
+  }
+
+  /// Reads a server table's columns and adds it as a dataset of no rows here: every aggregate
+  /// over it runs on the server.
+  private mutating func declareServerTable(
+    _ name: String, _ decl: ServerTableDecl, timeColumn: String?, _ st: Statement, site: DefinitionSite, timeSite: DefinitionSite?
+  ) throws {
+    if !settings.allowsRedefinition, let s = state.sites[name] {
+      throw TallyError(Self.duplicate(name, at: site, first: s))
+    }
+    let server: any DatabaseServer
+    do {
+      server = try DatabaseServers.shared.server(decl.connection)
+    } catch let e as DatabaseServerError {
+      guard unreachable.insert(decl.connection).inserted else { throw TallyError([]) }
+      let message = ServerMessage.unreachable(Self.serverName(decl.connection), why: e.message)
+      if e.quotesSecret {
+        let at = st.source.location(of: decl.connectionRange.start)
+        throw TallyError(Diagnostic(.error, message, at: .file(st.source.name, line: at.line, column: at.column), notes: e.notes))
+      }
+      throw TallyError(.error(message, st.source, decl.connectionRange, notes: e.notes))
+    }
+    let columns: [(name: String, type: String)]?
+    do {
+      columns = try server.columns(of: decl.table)
+    } catch let e as DatabaseServerError {
+      throw TallyError(.error(ServerMessage.failed(server.name, why: e.message), st.source, decl.tableRange, notes: e.notes))
+    }
+    guard let columns else {
+      // The tables and views the server has, for a did-you-mean.
+      let sql = """
+        SELECT CAST(table_schema || '.' || table_name AS TEXT) FROM information_schema.tables
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+        """
+      let tables = ((try? server.rows(sql)) ?? []).compactMap { $0.first ?? nil }
+      let unqualified = !decl.table.contains(".")
+      let near = suggestion(decl.table, in: unqualified ? tables.map { String($0.split(separator: ".").last ?? "") } : tables)
+      throw TallyError(
+        .error(
+          ServerMessage.noTable(decl.table, server: server.name), st.source, decl.tableRange,
+          notes: near.isEmpty ? ["name it as SCHEMA.TABLE (\"public.orders\"), as the server spells it"] : near))
+    }
+    let table = ServerTable(
+      connection: decl.connection, serverName: server.name, table: decl.table,
+      columns: columns.map { ServerColumn(name: $0.name, serverType: $0.type) })
+    var ds = Dataset(
+      name: name, path: "\(server.name) table \(decl.table)",
+      columns: table.columns.map { Column(name: $0.name, vector: VectorBuilder(type: $0.type, capacity: 0).finish()) }, rowCount: 0)
+    ds.server = table
+    try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
+  }
+
+  /// A connection as messages show it: the variable's name, or the URL as written (which holds no password).
+  static func serverName(_ connection: String) -> String {
+    if connection.hasPrefix("env:") { return "the server of $\(connection.dropFirst(4))" }
+    // A URL as written, but never with the password it should not hold.
+    guard let scheme = connection.range(of: "://"), let at = connection[scheme.upperBound...].lastIndex(of: "@") else {
+      return "'\(connection)'"
+    }
+    let info = connection[scheme.upperBound..<at]
+    let user = info.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+    return "'\(connection[..<scheme.upperBound])\(user)\(connection[at...])'"
   }
 
   /// Reads a file as a dataset, as `reading` says, and adds it.
@@ -263,7 +334,19 @@ struct Definitions {
   /// a data error naming the file and both lines.
   mutating func keyIndex(of def: LinkDefinition) -> Diagnostic? {
     let key = KeyColumn(dataset: def.decl.to, column: def.decl.key)
+    // Where a fixture or `--data` stands in for one side, only a formula that follows the link fails.
+    let swapped = settings.datasetOverrides[def.decl.from] != nil || settings.datasetOverrides[key.dataset] != nil
+    if let from = state.datasets[def.decl.from], let to = state.datasets[key.dataset], from.server?.connection != to.server?.connection {
+      if swapped { return nil }
+      return .error(
+        ServerMessage.linkAcrossSources(def.written, from: from.sourceName, to: to.sourceName), def.source, def.range,
+        notes: ["link datasets of one source: files with files, tables of one server with each other"])
+    }
     guard state.keyIndexes[key] == nil, let ds = state.datasets[key.dataset], let col = ds.column(key.column) else { return nil }
+    if let server = ds.server {
+      guard state.serverKeysChecked.insert(key).inserted else { return nil }
+      return serverKeyProblem(def, ds, server)
+    }
     switch KeyIndex.build(col.vector) {
     case .success(let index):
       state.keyIndexes[key] = index
@@ -280,6 +363,30 @@ struct Definitions {
           "remove the repeated rows, or link to a column whose values are unique",
         ])
     }
+  }
+
+  /// A link's key on a server: unique, or an error naming a value that two rows share. The
+  /// server checks it with one statement each time the definitions are loaded.
+  func serverKeyProblem(_ def: LinkDefinition, _ ds: Dataset, _ table: ServerTable) -> Diagnostic? {
+    let key = Dialect.postgres.quote(def.decl.key)
+    let sql =
+      "SELECT CAST(\(key) AS TEXT) FROM \(table.from(zone: settings.zone)) AS t WHERE \(key) IS NOT NULL GROUP BY \(key) HAVING COUNT(*) > 1 LIMIT 1"
+    let rows: [[String?]]
+    do {
+      rows = try DatabaseServers.shared.server(table.connection).rows(sql)
+    } catch let e as DatabaseServerError {
+      return .error(ServerMessage.failed(table.serverName, why: e.message), def.source, def.range, notes: e.notes)
+    } catch {
+      return .error(ServerMessage.failed(table.serverName, why: "\(error)"), def.source, def.range)
+    }
+    guard let first = rows.first, let value = first.first ?? nil else { return nil }
+    let shown = ds.column(def.decl.key)?.type == .string ? "'\(value)'" : value
+    return .error(
+      ServerMessage.repeatedKey(def.decl.key, dataset: def.decl.to, value: shown, server: table.serverName), def.source, def.range,
+      notes: [
+        "the link needs one row of '\(def.decl.to)' per key (table \(table.table))",
+        "remove the repeated rows, or link to a column whose values are unique",
+      ])
   }
 
   /// A metric's bound, checked (a constant of a type the metric's value compares with) and

@@ -9,6 +9,7 @@ extension Session {
     return try LargeStack.run {
       let node = try self.check(expr, in: source)
       var compiler = SQLCompiler(dialect: dialect, zone: self.zone, schemas: self.schemas, source: source)
+      compiler.tables = self.serverTables(dialect)
       return try compiler.statement(node, asOf: self.resolvedAsOf, text: text)
     }
   }
@@ -21,6 +22,7 @@ extension Session {
     return try LargeStack.run {
       let node = try self.check(m.expr, in: st.source)
       var compiler = SQLCompiler(dialect: dialect, zone: self.zone, schemas: self.schemas, source: st.source)
+      compiler.tables = self.serverTables(dialect)
       let start = st.source.location(of: st.range.start).line
       return try compiler.statement(node, asOf: self.resolvedAsOf, text: "metric \(name) (\(st.source.name):\(start))")
     }
@@ -36,6 +38,13 @@ extension Session {
       }
       return "CREATE TABLE \(dialect.quote(name)) (\n" + cols.joined(separator: "\n") + "\n);\n"
     }.joined()
+  }
+
+  /// For PostgreSQL, the tables that `dataset ... from postgres` datasets read on their server,
+  /// by dataset; other engines read tables named like the datasets.
+  func serverTables(_ dialect: Dialect) -> [String: String] {
+    guard dialect == .postgres else { return [:] }
+    return state.datasets.compactMapValues { $0.server?.from(zone: zone) }
   }
 
   /// Each loaded dataset's columns and their types.

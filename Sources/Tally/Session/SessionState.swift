@@ -50,6 +50,8 @@ struct SessionState {
   /// The key indexes links read, by dataset and key column, built when the link is checked
   /// on load (a key must be unique) and handed to the engine.
   var keyIndexes: [KeyColumn: KeyIndex] = [:]
+  /// The links' keys on servers found unique (a server keeps no index here).
+  var serverKeysChecked: Set<KeyColumn> = []
 
   /// An assert's place, the key of its plan: its source (by identity: two sources may share
   /// a name) and its offset there.
@@ -69,6 +71,7 @@ struct SessionState {
     guard sites[name] != nil || datasets[name] != nil else { return }  // a new name: nothing to remove
     datasets[name] = nil
     keyIndexes = keyIndexes.filter { $0.key.dataset != name }
+    serverKeysChecked = serverKeysChecked.filter { $0.dataset != name }
     catalog.datasets[name] = nil
     catalog.views[name] = nil
     catalog.values[name] = nil

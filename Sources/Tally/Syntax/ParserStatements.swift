@@ -43,14 +43,26 @@ extension Parser {
     return false
   }
 
-  /// dataset -> 'dataset' NAME 'from' STRING ['time' NAME]
+  /// dataset -> 'dataset' NAME 'from' (STRING | 'postgres' STRING 'table' STRING) ['time' NAME]
   mutating func datasetStatement() throws -> Statement {
     let kw = advance()
     let (n, nr) = try name("a dataset name")
     _ = try expectWord("from")
-    let (path, pr) = try stringLiteral("a file path in quotes")
-    var decl = DatasetDecl(name: n, path: path)
-    var end = pr
+    var decl: DatasetDecl
+    var end: SourceRange
+    if atWord("postgres") {
+      _ = advance()
+      let (conn, cr) = try stringLiteral("a connection in quotes (\"env:VAR\" or \"postgres://USER@HOST/DB\")")
+      _ = try expectWord("table")
+      let (table, tr) = try stringLiteral("a table name in quotes (\"SCHEMA.TABLE\")")
+      decl = DatasetDecl(name: n, path: "")
+      decl.server = ServerTableDecl(connection: conn, connectionRange: cr, table: table, tableRange: tr)
+      end = tr
+    } else {
+      let (path, pr) = try stringLiteral("a file path in quotes")
+      decl = DatasetDecl(name: n, path: path)
+      end = pr
+    }
     if atWord("time") {
       _ = advance()
       let (t, tr) = try name("a time column")

@@ -128,12 +128,26 @@ public struct Expr: Sendable {
 public struct DatasetDecl: Sendable {
   /// The dataset's name.
   public var name: String
-  /// The file, as written (relative to the file that says it).
+  /// The file, as written (relative to the file that says it); empty for a table on a server.
   public var path: String
+  /// The table on a database server, for `dataset NAME from postgres "CONN" table "S.T"`.
+  public var server: ServerTableDecl?
   /// The `time` column, if named.
   public var time: String?
   /// Where the time column's name stands.
   public var timeRange: SourceRange?
+}
+
+/// Where a `dataset ... from postgres "CONN" table "S.T"` finds its table.
+public struct ServerTableDecl: Sendable {
+  /// `env:VAR`, or a `postgres://` URL without a password.
+  public var connection: String
+  /// Where the connection's string stands.
+  public var connectionRange: SourceRange
+  /// The table, `SCHEMA.TABLE` or `TABLE`.
+  public var table: String
+  /// Where the table's string stands.
+  public var tableRange: SourceRange
 }
 
 /// A `let NAME = BASE [where PRED] [time COL]` statement: a view of a dataset or another view.
