@@ -11,7 +11,7 @@ extension ReplSession {
     for name in session.names([.dataset]) {
       guard let ds = session.datasets[name] else { continue }
       rows.append([
-        name, "dataset", Render.grouped(String(ds.rowCount)), String(ds.columns.count), session.schema(of: name)?.timeColumn ?? "",
+        name, "dataset", rowCount(name, ds).map { Render.grouped(String($0)) } ?? "?", String(ds.columns.count), session.schema(of: name)?.timeColumn ?? "",
         displayPath(ds.path),
       ])
     }
@@ -45,11 +45,12 @@ extension ReplSession {
       if let f = v.filter { head += " where " + f }
       if let n = viewRowCount(name) { head += "; \(Render.grouped(String(n))) row\(n == 1 ? "" : "s")" }
     } else {
-      head = "\(name): \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), from \(displayPath(ds.path))"
+      let n = rowCount(name, ds)
+      head = "\(name): \(n.map { Render.grouped(String($0)) } ?? "?") row\(n == 1 ? "" : "s"), from \(displayPath(ds.path))"
     }
     head += "\n"
     if let time {
-      if let (lo, hi) = timeRange(ds, time) {
+      if let (lo, hi) = ds.server == nil ? timeRange(ds, time) : serverTimeRange(name, time) {
         head += "time column \(time): \(session.zone.iso(lo)) .. \(session.zone.iso(hi))\n"
       } else {
         head += "time column \(time): no values\n"
@@ -57,7 +58,7 @@ extension ReplSession {
     } else {
       head += "no time column; windows cannot apply to it\n"
     }
-    let isView = schema.viewOf != nil
+    let isView = schema.viewOf != nil || ds.server != nil  // a server's table is counted by the server
     let rows = ds.columns.map { c -> [String] in
       // A view's nulls are counted over its own rows.
       let nulls =
@@ -77,6 +78,24 @@ extension ReplSession {
     }
     out.print(text)
     return out
+  }
+
+  /// The rows of a dataset: a file's as loaded, a server table's counted there (before the as-of).
+  func rowCount(_ name: String, _ ds: Dataset) -> Int? {
+    ds.server == nil ? ds.rowCount : viewRowCount(name)
+  }
+
+  /// The first and last time of a server table's time column, asked of the server.
+  func serverTimeRange(_ name: String, _ column: String) -> (Int64, Int64)? {
+    guard !column.contains("`"), !column.contains("\n") else { return nil }
+    func ask(_ f: String) -> Int64? {
+      guard let ev = try? session.evaluate("\(f)(`\(name)`.`\(column)`)", sourceName: "<schema>"), case .scalar(.time(let t)) = ev.value else {
+        return nil
+      }
+      return t
+    }
+    guard let lo = ask("min"), let hi = ask("max") else { return nil }
+    return (lo, hi)
   }
 
   /// `count(VIEW)`: the rows of a view (before the as-of), or nil when it cannot be counted.

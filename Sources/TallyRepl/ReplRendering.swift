@@ -84,8 +84,12 @@ extension ReplSession {
   /// `orders: 2,965 rows, 12 columns, time paid_at 2024-04-01 .. 2024-06-30 (14 ms)`.
   func datasetSummary(_ name: String, elapsed started: DispatchTime? = nil, own: Bool = false) -> String {
     guard let ds = session.datasets[name] else { return "'\(name)'" }
-    var s =
-      "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    let columns = "\(ds.columns.count) column\(ds.columns.count == 1 ? "" : "s")"
+    if let server = ds.server {  // its rows stay there: ':schema' counts them
+      let tc = session.schema(of: name)?.timeColumn.map { ", time \($0)" } ?? ", no time column"
+      return "'\(name)': table \(server.table) on \(server.serverName), \(columns)\(tc)"
+    }
+    var s = "'\(name)': \(Render.grouped(String(ds.rowCount))) row\(ds.rowCount == 1 ? "" : "s"), \(columns)"
     if let tc = session.schema(of: name)?.timeColumn {
       if let (lo, hi) = timeRange(ds, tc) {
         s += ", time \(tc) \(session.zone.label(.day, lo)) .. \(session.zone.label(.day, hi))"

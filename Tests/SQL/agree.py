@@ -144,8 +144,20 @@ class Engine:
             port = s.getsockname()[1]
         subprocess.run(run_as + [f"{bindir}/initdb", "-D", data, "-U", "tally", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
                        check=True, capture_output=True)
+        # TLS with a certificate of its own for 127.0.0.1, for connections that ask for it.
+        self.certificate = os.path.join(self.workdir, "server.crt")
+        key = os.path.join(data, "server.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", self.certificate],
+                       check=True, capture_output=True)
+        shutil.copy(self.certificate, os.path.join(data, "server.crt"))
+        os.chmod(key, 0o600)
+        if run_as:
+            shutil.chown(key, "postgres")
+            shutil.chown(os.path.join(data, "server.crt"), "postgres")
         log = os.path.join(self.workdir, "pg.log")
-        options = f"-p {port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c timezone={SERVER_ZONE} -c fsync=off"
+        options = (f"-p {port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c timezone={SERVER_ZONE} -c fsync=off"
+                   " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key")
         r = subprocess.run(run_as + [f"{bindir}/pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start"], capture_output=True, text=True)
         if r.returncode != 0:
             raise SystemExit(f"postgres did not start: {r.stderr}\n{open(log).read() if os.path.exists(log) else ''}")
@@ -314,7 +326,7 @@ def main():
                 # The same KPI files with their datasets on this server (`dataset ... from postgres`).
                 import servers
 
-                more, agreed = servers.check(engine, args.tally, args.file, args.tz, formulas, engine.port)
+                more, agreed = servers.check(engine, args.tally, args.file, args.tz, formulas, engine.port, engine.certificate)
                 failures += [f"postgres datasets: {f}" for f in more]
                 print(f"datasets on the PostgreSQL server: {agreed} checks agree with the files, {len(more)} differ")
         finally:

@@ -65,7 +65,7 @@ def close(a, b):
     return a == b
 
 
-def check(engine, tally, example, tz, formulas, port):
+def check(engine, tally, example, tz, formulas, port, certificate):
     """Runs every comparison on the engine's server; returns the failures and a count of what agreed."""
     failures, agreed = [], 0
     engine.execute(f"CREATE ROLE analyst LOGIN PASSWORD '{PASSWORD}'")
@@ -192,6 +192,25 @@ def check(engine, tally, example, tz, formulas, port):
         _, want, _ = tally_run(["eval", "count(orders) over 28d", "--file", example, "--format", "json"] + base)
         if code != 0 or not close(json.loads(out), json.loads(want)):
             failures.append(f"PGPASSWORD: exits {code}: {out.strip()} {err.strip()}")
+        else:
+            agreed += 1
+        # TLS when the URL asks for it: the server's own view says whether the session is encrypted.
+        engine.execute("CREATE VIEW public.tls_session AS SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        engine.execute("GRANT SELECT ON public.tls_session TO analyst")
+        tls = os.path.join(work, "tls.kpi")
+        with open(tls, "w", encoding="utf-8") as f:
+            f.write('dataset tls_session from postgres "env:TALLY_PG" table "public.tls_session"\n')
+        plain_url = f"postgres://analyst:{PASSWORD}@127.0.0.1:{port}/postgres"
+        for query, want_tls in [("?sslmode=disable", 0), ("?sslmode=require", 1), (f"?sslmode=verify-full&sslrootcert={certificate}", 1)]:
+            code, out, err = tally_run(["eval", "count(tls_session where ssl)", "--file", tls, "--format", "json"], dict(env, TALLY_PG=plain_url + query))
+            if code != 0 or json.loads(out)["value"] != want_tls:
+                failures.append(f"TLS {query}: exits {code}: {out.strip()} {err.strip()}")
+            else:
+                agreed += 1
+        # A certificate that no trusted root signed is refused under verify-full.
+        code, out, err = tally_run(["eval", "count(tls_session)", "--file", tls], dict(env, TALLY_PG=plain_url + "?sslmode=verify-full"))
+        if code != 2 or "tls.kpi:1:" not in err:
+            failures.append(f"TLS verify-full with an untrusted certificate: exits {code}: {err.strip()}")
         else:
             agreed += 1
         for text in outputs:
