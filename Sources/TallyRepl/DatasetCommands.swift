@@ -11,7 +11,8 @@ extension ReplSession {
     for name in session.names([.dataset]) {
       guard let ds = session.datasets[name] else { continue }
       rows.append([
-        name, "dataset", rowCount(name, ds).map { Render.grouped(String($0)) } ?? "?", String(ds.columns.count), session.schema(of: name)?.timeColumn ?? "",
+        name, "dataset", rowCount(name, ds).map { Render.grouped(String($0)) } ?? "?", String(ds.columns.count),
+        session.schema(of: name)?.timeColumn ?? "",
         displayPath(ds.path),
       ])
     }
@@ -89,7 +90,8 @@ extension ReplSession {
   func serverTimeRange(_ name: String, _ column: String) -> (Int64, Int64)? {
     guard !column.contains("`"), !column.contains("\n") else { return nil }
     func ask(_ f: String) -> Int64? {
-      guard let ev = try? session.evaluate("\(f)(`\(name)`.`\(column)`)", sourceName: "<schema>"), case .scalar(.time(let t)) = ev.value else {
+      guard let ev = try? session.evaluate("\(f)(`\(name)`.`\(column)`)", sourceName: "<schema>"), case .scalar(.time(let t)) = ev.value
+      else {
         return nil
       }
       return t

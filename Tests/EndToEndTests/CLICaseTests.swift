@@ -66,10 +66,15 @@ final class CLICaseTests: XCTestCase {
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: work) }
     try FileManager.default.createSymbolicLink(at: work.appendingPathComponent("repo"), withDestinationURL: Self.root)
-    let args = try CLICase.words(c.command).map { $0.replacingOccurrences(of: "$ROOT", with: Self.root.path) }
+    var args = try CLICase.words(c.command).map { $0.replacingOccurrences(of: "$ROOT", with: Self.root.path) }
+    // `NAME=VALUE tally ...` sets an environment variable for the command, as a shell does.
+    var environment = ["TZ": "America/Los_Angeles", "COLUMNS": "100"]
+    while let first = args.first, first != "tally", let eq = first.firstIndex(of: "=") {
+      environment[String(first[..<eq])] = String(first[first.index(after: eq)...])
+      args.removeFirst()
+    }
     guard args.first == "tally" else { throw CaseError(message: "\(c.title): a command starts with 'tally'") }
-    let r = try TallyProcess.run(
-      Array(args.dropFirst()), in: work, input: c.stdin, environment: ["TZ": "America/Los_Angeles", "COLUMNS": "100"])
+    let r = try TallyProcess.run(Array(args.dropFirst()), in: work, input: c.stdin, environment: environment)
     func clean(_ s: String) -> String {
       CLICase.masked(s.replacingOccurrences(of: Self.root.path, with: "$ROOT").replacingOccurrences(of: work.path, with: "$WORK"))
     }
