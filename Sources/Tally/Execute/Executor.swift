@@ -83,9 +83,6 @@ import Foundation
     servers = ServerAggregates(datasets: datasets, zone: zone)
   }
 
-  /// Statements sent to servers so far.
-  var serverStatements: Int { servers?.statements ?? 0 }
-
   /// Evaluates a metric-level node with the as-of instant `asOf`.
   public func evaluate(_ node: Node, asOf: Int64) throws -> MetricValue {
     try eval(node, Context(asOf: asOf))

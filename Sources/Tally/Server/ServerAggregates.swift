@@ -10,8 +10,6 @@ final class ServerAggregates {
   let schemas: [String: [String: ValueType]]
   /// Each server dataset's table as statements read it.
   let tables: [String: String]
-  /// Statements sent so far.
-  private(set) var statements = 0
 
   /// The server datasets among `datasets`; nil when there are none.
   init?(datasets: [String: Dataset], zone: Zone) {
@@ -41,7 +39,6 @@ final class ServerAggregates {
     let (sql, keyTypes) = try compiler.pushdown(n, asOf: asOf, window: window, grouping: grouping)
     let rows: [[String?]]
     do {
-      statements += 1
       rows = try DatabaseServers.shared.server(table.connection).rows(sql)
     } catch let e as DatabaseServerError {
       throw TallyError(Diagnostic(.error, ServerMessage.failed(table.serverName, why: e.message), notes: e.notes))
