@@ -208,6 +208,18 @@ final class EvaluationTests: XCTestCase {
     XCTAssertEqual(try s.scalar("@9999-12-30T23:59:59Z + 1d"), t("9999-12-31T23:59:59Z"))
   }
 
+  /// `1mo + t` moves each row's time on the session calendar, as `t + 1mo` does: a month, not 30 days.
+  func testACalendarDurationBeforeARowsTime() throws {
+    let path = try writeFile(dir, "months.csv", "id,t\n1,2024-01-31 10:00:00\n2,2024-05-31 10:00:00\n3,\n")
+    let s = Session(zone: Zone("Asia/Shanghai")!)
+    try s.load(name: "x", path: path)
+    s.asOf = Instant("2024-06-30")
+    // 10:00 in Shanghai is 02:00Z; a month after 01-31 is 02-29 (2024 is a leap year), after 05-31 it is 06-30.
+    XCTAssertEqual(try s.scalar("min(1mo + x.t)"), t("2024-02-29T02:00:00Z"))
+    XCTAssertEqual(try s.scalar("max(1mo + x.t)"), t("2024-06-30T02:00:00Z"))
+    XCTAssertEqual(try s.scalar("count(x where 1mo + t = t + 1mo)"), .int(2))
+  }
+
   /// Europe/Berlin: 2024-03-31 02:00 CET jumps to 03:00 CEST; 2024-10-27 03:00 CEST falls back to 02:00 CET.
   func testDaylightSavingTimeInBerlin() throws {
     let path = try writeFile(
