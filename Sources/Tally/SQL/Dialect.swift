@@ -101,8 +101,9 @@ public enum Dialect: String, Sendable, CaseIterable {
   func plusSeconds(_ t: String, _ seconds: String) -> String {
     switch self {
     case .postgres: return "(\(t) + make_interval(secs => \(seconds)))"
-    case .duckdb: return "(\(t) + to_microseconds(CAST(round((\(seconds)) * 1000000) AS BIGINT)))"
-    case .spark: return "timestamp_micros(unix_micros(\(t)) + CAST(round((\(seconds)) * 1000000) AS BIGINT))"
+    // In doubles: a literal's seconds times a million would overflow a 32-bit integer.
+    case .duckdb: return "(\(t) + to_microseconds(CAST(round(CAST(\(seconds) AS DOUBLE) * 1000000) AS BIGINT)))"
+    case .spark: return "timestamp_micros(unix_micros(\(t)) + CAST(round(CAST(\(seconds) AS DOUBLE) * 1000000) AS BIGINT))"
     case .sqlite: return "(\(t) + \(seconds))"
     }
   }

@@ -27,7 +27,7 @@ extension SQLCompiler {
     case .binary(let op, let a, let b):
       let l = try metric(a, ctx, &scope)
       let r = try metric(b, ctx, &scope)
-      return try located(n.range) { try binary(op, l, r, right: b, n.type) }
+      return try located(n.range) { try binary(op, l, r, a, b, n.type) }
     case .inList(let x, let items, let neg):
       let v = try metric(x, ctx, &scope)
       let list = try items.map { try metric($0, ctx, &scope).sql }

@@ -47,7 +47,7 @@ extension SQLCompiler {
     case .binary(let op, let a, let b):
       let l = try row(a, scope, &joins, ctx)
       let r = try row(b, scope, &joins, ctx)
-      return try located(n.range) { try binary(op, l, r, right: b, n.type) }
+      return try located(n.range) { try binary(op, l, r, a, b, n.type) }
     case .inList(let x, let items, let neg):
       let v = try row(x, scope, &joins, ctx)
       let list = try items.map { try row($0, scope, &joins, ctx).sql }
@@ -111,7 +111,7 @@ extension SQLCompiler {
 
   /// A binary operator on two values, with Tally's meaning: real division that gives null for
   /// zero, times and durations in seconds, strings compared by code point.
-  func binary(_ op: BinaryOp, _ l: Typed, _ r: Typed, right: Node, _ type: ValueType) throws -> Typed {
+  func binary(_ op: BinaryOp, _ l: Typed, _ r: Typed, _ left: Node, _ right: Node, _ type: ValueType) throws -> Typed {
     switch op {
     case .and: return Typed(sql: "(\(l.sql) AND \(r.sql))", type: .bool)
     case .or: return Typed(sql: "(\(l.sql) OR \(r.sql))", type: .bool)
@@ -125,7 +125,10 @@ extension SQLCompiler {
         if case .interval(let d) = right.kind { return Typed(sql: try calendar.add(op == .sub ? d.negated : d, to: l.sql), type: .time) }
         return Typed(sql: dialect.plusSeconds(l.sql, op == .sub ? "-(\(r.sql))" : r.sql), type: .time)
       }
-      if r.type == .time { return Typed(sql: dialect.plusSeconds(r.sql, l.sql), type: .time) }
+      if r.type == .time {
+        if case .interval(let d) = left.kind { return Typed(sql: try calendar.add(d, to: r.sql), type: .time) }
+        return Typed(sql: dialect.plusSeconds(r.sql, l.sql), type: .time)
+      }
       return Typed(sql: "(\(l.sql) \(op.rawValue) \(r.sql))", type: type)
     case .mul: return Typed(sql: "(\(l.sql) * \(r.sql))", type: type)
     case .div:
