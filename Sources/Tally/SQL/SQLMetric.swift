@@ -34,7 +34,7 @@ extension SQLCompiler {
       return Typed(sql: "(\(v.sql) \(neg ? "NOT IN" : "IN") (\(list.joined(separator: ", "))))", type: .bool)
     case .call(let f, let args):
       let vals = try args.map { try metric($0, ctx, &scope) }
-      return try located(n.range) { try call(f, vals, n.type) }
+      return try located(n.range) { try call(f, vals, args, n.type) }
     case .over(let x, let w):
       var c = ctx
       c.window = w

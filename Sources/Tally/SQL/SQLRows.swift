@@ -54,7 +54,7 @@ extension SQLCompiler {
       return Typed(sql: "(\(v.sql) \(neg ? "NOT IN" : "IN") (\(list.joined(separator: ", "))))", type: .bool)
     case .call(let f, let args):
       let vals = try args.map { try row($0, scope, &joins, ctx) }
-      return try located(n.range) { try call(f, vals, n.type) }
+      return try located(n.range) { try call(f, vals, args, n.type) }
     case .aggregate, .over, .offset, .at, .by, .series, .overGroups:
       throw TallyError(Diagnostic(.error, CheckMessage.aggregateInRow("aggregate")))
     }
@@ -138,7 +138,7 @@ extension SQLCompiler {
   }
 
   /// A function call.
-  func call(_ f: Function, _ a: [Typed], _ type: ValueType) throws -> Typed {
+  func call(_ f: Function, _ a: [Typed], _ args: [Node], _ type: ValueType) throws -> Typed {
     let d = dialect
     let x = a.first?.sql ?? "NULL"
     func length(_ s: String) -> String {
@@ -155,18 +155,7 @@ extension SQLCompiler {
     case .hours: sql = "(CAST(\(x) AS \(d.double)) / 3600)"
     case .days: sql = "(CAST(\(x) AS \(d.double)) / 86400)"
     case .abs: sql = "abs(\(x))"
-    case .round:
-      let digits = a.count > 1 ? a[1].sql : "0"
-      if type == .int, a[0].type == .int, (Int(digits) ?? 0) >= 0 {
-        sql = x
-      } else if d == .postgres {
-        sql = "CAST(round(CAST(\(x) AS NUMERIC), CAST(\(digits) AS INTEGER)) AS \(type == .int ? "BIGINT" : d.double))"
-      } else if d == .duckdb || d == .spark {
-        // Rounded as the number is written (113.05 to 113.1), not as its binary value.
-        sql = "CAST(round(CAST(\(x) AS DECIMAL(38, 12)), \(digits)) AS \(type == .int ? "BIGINT" : d.double))"
-      } else {
-        sql = "round(\(x), \(digits))"
-      }
+    case .round: sql = try round(a[0], args.count > 1 ? args[1] : nil, a.count > 1 ? a[1].sql : nil, type)
     case .floor, .ceil:
       if a[0].type == .int {
         sql = x
@@ -210,5 +199,35 @@ extension SQLCompiler {
     case .weekday: sql = try calendar.weekday(x)
     }
     return Typed(sql: sql, type: type)
+  }
+
+  /// `round(x, digits)` as `eval` has it: half away from zero, the number as written, the digits
+  /// between -15 and 15 (an int is itself to 0 digits or more; negative digits round to tens,
+  /// hundreds…).
+  func round(_ x: Typed, _ digits: Node?, _ digitsSQL: String?, _ type: ValueType) throws -> String {
+    let d = dialect
+    let result = type == .int ? "BIGINT" : d.double
+    var k = 0
+    if let digits, let digitsSQL {
+      guard digits.isConstant, case .scalar(let v) = try Constant.value(of: digits, zone: zone) else {
+        guard d == .postgres else {
+          throw SQLError.unsupported("'round' to digits that vary by row", d, "its round takes a constant number of digits")
+        }
+        return "CAST(round(CAST(\(x.sql) AS NUMERIC), CAST(greatest(-15, least(15, \(digitsSQL))) AS INTEGER)) AS \(result))"
+      }
+      guard case .int(let i) = v else { return "CAST(NULL AS \(result))" }
+      k = Int(max(-15, min(15, i)))
+    }
+    if x.type == .int, k >= 0 { return x.sql }
+    switch d {
+    case .postgres: return "CAST(round(CAST(\(x.sql) AS NUMERIC), \(k)) AS \(result))"
+    // Rounded as the number is written (113.05 to 113.1), not as its binary value.
+    case .duckdb, .spark: return "CAST(round(CAST(\(x.sql) AS DECIMAL(38, 12)), \(k)) AS \(result))"
+    case .sqlite:
+      guard k < 0 else { return "round(\(x.sql), \(k))" }
+      // Its round takes no negative digits: to tens and beyond, the quotient rounded, times the power.
+      let p = "1" + String(repeating: "0", count: -k)
+      return "CAST(round(\(x.sql) / \(p).0) * \(p) AS \(type == .int ? "INTEGER" : "REAL"))"
+    }
   }
 }

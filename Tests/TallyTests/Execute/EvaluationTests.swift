@@ -71,6 +71,13 @@ final class EvaluationTests: XCTestCase {
       ("round(0.125, 2)", .number(0.13)),
       ("round(2.675, 2)", .number(2.68)),
       ("round(1250, -2)", .int(1300)),
+      // To tens and beyond, by dividing: 200000 * 1e-5 * 1e5 would be 199999.99999999997.
+      ("round(200000, -5)", .int(200_000)),
+      ("round(200000.0, -5)", .number(200_000)),
+      ("round(-15, -1)", .int(-20)),
+      ("round(-25.5, -1)", .number(-30)),
+      ("round(125, 0 - 1)", .int(130)),
+      ("round(125, -20)", .int(0)),
       ("round(7)", .int(7)),
       ("floor(-1.5)", .number(-2)),
       ("ceil(-1.5)", .number(-1)),
