@@ -117,11 +117,13 @@ extension SQLCompiler {
       return predicate.map { "count(CASE WHEN \($0) THEN 1 END)" } ?? "count(*)"
     }
     let x = kept(arg.sql)
+    // A bool adds up as 1 for true and 0 for false (null stays null): the count and the share of true rows.
+    let number = arg.type == .bool && dialect != .sqlite ? kept("CASE WHEN \(arg.sql) THEN 1 WHEN NOT \(arg.sql) THEN 0 END") : x
     switch f {
     case .count: return "count(\(x))"
     case .countDistinct: return "count(DISTINCT \(x))"
-    case .sum: return type == .int ? "CAST(COALESCE(sum(\(x)), 0) AS BIGINT)" : "COALESCE(sum(\(x)), 0)"
-    case .avg: return "avg(CAST(\(x) AS \(dialect.double)))"
+    case .sum: return type == .int ? "CAST(COALESCE(sum(\(number)), 0) AS BIGINT)" : "COALESCE(sum(\(number)), 0)"
+    case .avg: return "avg(CAST(\(number) AS \(dialect.double)))"
     case .min, .max:
       if arg.type == .bool, dialect == .postgres { return f == .min ? "bool_and(\(x))" : "bool_or(\(x))" }
       let e = arg.type == .string && dialect == .postgres ? "(\(x)) COLLATE \"C\"" : x
