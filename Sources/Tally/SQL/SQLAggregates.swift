@@ -130,10 +130,17 @@ extension SQLCompiler {
       return "\(f.rawValue)(\(e))"
     case .median, .percentile:
       let q = SQLNumber.literal(f == .median ? 0.5 : parameter ?? 0.5)
+      // A time's percentile is its microseconds since the epoch's, rounded, as `eval` has it.
+      let time = arg.type == .time
       switch dialect {
-      case .postgres: return "percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(x))"
+      case .postgres:
+        guard time else { return "percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(x))" }
+        let micros = "round(percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(dialect.epochMicros(x))))"
+        return "(TIMESTAMPTZ '1970-01-01 00:00:00+00' + \(micros) * INTERVAL '1 microsecond')"
       case .duckdb: return "quantile_cont(\(x), \(q))"
-      case .spark: return "percentile(\(x), \(q))"
+      case .spark:
+        guard time else { return "percentile(\(x), \(q))" }
+        return "timestamp_micros(CAST(round(percentile(\(dialect.epochMicros(x)), \(q))) AS BIGINT))"
       case .sqlite: throw SQLError.unsupported("'\(f.rawValue)'", .sqlite, "it has no percentile_cont")
       }
     case .first, .last:
