@@ -122,7 +122,21 @@ extension SQLCompiler {
     switch f {
     case .count: return "count(\(x))"
     case .countDistinct: return "count(DISTINCT \(x))"
-    case .sum: return type == .int ? "CAST(COALESCE(sum(\(number)), 0) AS BIGINT)" : "COALESCE(sum(\(number)), 0)"
+    case .sum:
+      guard type == .int else { return "COALESCE(sum(\(number)), 0)" }
+      guard arg.type == .int else { return "CAST(COALESCE(sum(\(number)), 0) AS BIGINT)" }
+      // Ints add up exactly past BIGINT, where `eval` gives a number: PostgreSQL's sum is a
+      // NUMERIC, DuckDB's a HUGEINT; Spark sums DECIMAL(38, 0). SQLite's sum raises an error
+      // there: it adds the high and low 32 bits apart (its arithmetic turns to REAL past
+      // BIGINT), and apart the REALs that a group's sum past BIGINT already is.
+      switch dialect {
+      case .postgres, .duckdb: return "COALESCE(sum(\(x)), 0)"
+      case .spark: return "COALESCE(sum(CAST(\(x) AS DECIMAL(38, 0))), 0)"
+      case .sqlite:
+        let v = "(\(x))"
+        func part(_ kind: String, _ e: String) -> String { "COALESCE(sum(CASE WHEN typeof(\(v)) = '\(kind)' THEN \(e) END), 0)" }
+        return "(\(part("integer", "\(v) >> 32")) * 4294967296 + \(part("integer", "\(v) & 4294967295")) + \(part("real", v)))"
+      }
     case .avg: return "avg(CAST(\(number) AS \(dialect.double)))"
     case .min, .max:
       if arg.type == .bool, dialect == .postgres { return f == .min ? "bool_and(\(x))" : "bool_or(\(x))" }
