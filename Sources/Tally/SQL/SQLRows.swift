@@ -171,7 +171,9 @@ extension SQLCompiler {
         let fn = f == .least ? "min" : "max"
         sql = a.dropFirst().reduce(x) { acc, next in "\(fn)(coalesce(\(acc), \(next.sql)), coalesce(\(next.sql), \(acc)))" }
       } else {
-        sql = "\(f.rawValue)(\(a.map(\.sql).joined(separator: ", ")))"
+        // Strings by code point, whatever the database's collation.
+        let args = a.map { type == .string ? d.byCodePoint($0.sql) : $0.sql }
+        sql = "\(f.rawValue)(\(args.joined(separator: ", ")))"
       }
     case .coalesce: sql = "coalesce(\(a.map(\.sql).joined(separator: ", ")))"
     case .if: sql = "(CASE WHEN \(x) THEN \(a[1].sql) ELSE \(a[2].sql) END)"
