@@ -16,15 +16,23 @@ struct Joins {
   mutating func alias(_ steps: [LinkStep], _ scope: RowScope, _ d: Dialect) -> String {
     var previous = scope.alias
     var path = scope.alias
+    var key = scope.alias
     for step in steps {
       path += "_" + step.name
-      if let a = aliases[path] {
+      // Link names may hold `_`: the key tells `a_b` from `a` then `b`, and the alias is made unique.
+      key += "\u{0}" + step.name
+      if let a = aliases[key] {
         previous = a
         continue
       }
-      let a = d.quote(path)
+      var a = d.quote(path)
+      var n = 2
+      while aliases.values.contains(a) {
+        a = d.quote("\(path)_\(n)")
+        n += 1
+      }
       clauses.append("LEFT JOIN \(d.quote(step.to)) AS \(a) ON \(a).\(d.quote(step.key)) = \(previous).\(d.quote(step.column))")
-      aliases[path] = a
+      aliases[key] = a
       previous = a
     }
     return previous
