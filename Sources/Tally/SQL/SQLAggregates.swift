@@ -133,9 +133,8 @@ extension SQLCompiler {
       case .postgres, .duckdb: return "COALESCE(sum(\(x)), 0)"
       case .spark: return "COALESCE(sum(CAST(\(x) AS DECIMAL(38, 0))), 0)"
       case .sqlite:
-        let v = "(\(x))"
-        func part(_ kind: String, _ e: String) -> String { "COALESCE(sum(CASE WHEN typeof(\(v)) = '\(kind)' THEN \(e) END), 0)" }
-        return "(\(part("integer", "\(v) >> 32")) * 4294967296 + \(part("integer", "\(v) & 4294967295")) + \(part("real", v)))"
+        func part(_ kind: String, _ e: String) -> String { "COALESCE(sum(CASE WHEN typeof(\(x)) = '\(kind)' THEN \(e) END), 0)" }
+        return "(\(part("integer", "(\(x)) >> 32")) * 4294967296 + \(part("integer", "(\(x)) & 4294967295")) + \(part("real", x)))"
       }
     case .avg: return "avg(CAST(\(number) AS \(dialect.double)))"
     case .min, .max:
