@@ -46,7 +46,7 @@ extension SQLCompiler {
           guard let tc = a.relation.timeColumn else { continue }
           e = try located(n.range) { Typed(sql: try calendar.label(p, "r.\(dialect.quote(tc))"), type: .string) }
         }
-        selects.append("\(e.sql) AS \(dialect.quote(k.name))")
+        selects.append("\(e.sql) AS \(keyColumn(k.name))")
         groupBy.append(e.sql)
         ks.append((k.name, e.type))
       }
@@ -183,14 +183,14 @@ extension SQLCompiler {
     // It reduces over the inner keys, within the outer series' point and the outer `by` keys.
     let all = sub.keys ?? sub.points.map { _ in [(name: sub.grain!.rawValue, type: ValueType.string)] } ?? []
     let keep = Array(all.prefix((ctx.series != nil ? 1 : 0) + g.outerKeys))
-    let scope = RowScope(alias: "g", dataset: groupsName)
+    let scope = RowScope(alias: "g", dataset: groupsName, groups: true)
     var joins = Joins()
     let predicate = try g.filter.map { try row($0, scope, &joins, ctx).sql }
     let value = Typed(sql: "g.value", type: g.valueType)
     let agg = try located(n.range) {
       Typed(sql: try aggregateExpression(g.function, value, predicate, g.parameter, nil, n.type), type: n.type)
     }
-    let ks = keep.map { "g.\(dialect.quote($0.name))" }
+    let ks = keep.map { "g.\(keyColumn($0.name))" }
     var body = "SELECT " + (ks + ["\(agg.sql) AS value"]).joined(separator: ", ") + "\nFROM \(groupsName) AS g"
     if !ks.isEmpty { body += "\nGROUP BY " + ks.joined(separator: ", ") }
     let name = self.name([g.function.rawValue, "over", "groups"])

@@ -4,6 +4,8 @@ import Foundation
 struct RowScope {
   var alias: String
   var dataset: String
+  /// The rows are the groups of an aggregate over groups: keys under their CTE names.
+  var groups = false
 }
 
 /// The joins that lookups need, each once: a link becomes a `LEFT JOIN` on its key, which
@@ -45,7 +47,9 @@ extension SQLCompiler {
     switch n.kind {
     case .literal(let v): return Typed(sql: literal(v), type: n.type)
     case .interval(let d): return Typed(sql: SQLNumber.seconds(d.fixedMicros), type: .duration)
-    case .column(let c): return Typed(sql: "\(scope.alias).\(dialect.quote(c))", type: n.type)
+    case .column(let c):
+      let column = scope.groups && c != "value" ? keyColumn(c) : dialect.quote(c)
+      return Typed(sql: "\(scope.alias).\(column)", type: n.type)
     case .lookup(let steps, let c): return Typed(sql: "\(joins.alias(steps, scope, dialect)).\(dialect.quote(c))", type: n.type)
     case .perRow(let p): return try perRow(p, n, scope, ctx)
     case .negate(let x): return Typed(sql: "(-\(try row(x, scope, &joins, ctx).sql))", type: n.type)
