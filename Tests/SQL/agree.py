@@ -7,8 +7,8 @@ values and groups, in the same order.
     python3 Tests/SQL/agree.py --tally .build/debug/tally --dialects sqlite,duckdb,postgres
 
 PostgreSQL: the suite runs `initdb` into a temporary folder and starts a server on a free local
-port whose session zone is neither UTC nor the data's (America/Sao_Paulo), and stops it at the
-end. A dialect that cannot run fails the suite and says why; none is skipped.
+port whose session zone is neither UTC nor the data's (America/Sao_Paulo) and whose collation is
+ICU's English (a < B < b, not code points), and stops it at the end. A dialect that cannot run fails the suite and says why; none is skipped.
 """
 import argparse
 import csv
@@ -142,7 +142,8 @@ class Engine:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        subprocess.run(run_as + [f"{bindir}/initdb", "-D", data, "-U", "tally", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"],
+        subprocess.run(run_as + [f"{bindir}/initdb", "-D", data, "-U", "tally", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
+                                   "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en"],
                        check=True, capture_output=True)
         # TLS with a certificate of its own for 127.0.0.1, for connections that ask for it.
         self.certificate = os.path.join(self.workdir, "server.crt")

@@ -151,7 +151,8 @@ struct Accumulator {
     case .sum:
       if isum.isEmpty { return zero }
       switch type {
-      case .int: return overflowed[g] ? .number(dsum[g] + comp[g]) : .int(isum[g])
+      // Past Int64 a sum of ints is a number, and so is a sum of the groups' sums that were.
+      case .int: return overflowed[g] || arg?.type == .number ? .number(dsum[g] + comp[g]) : .int(isum[g])
       case .duration: return .duration(overflowed[g] ? Int64(clamping: Int64((dsum[g] + comp[g]).rounded())) : isum[g])
       default: return .number(dsum[g] + comp[g])
       }

@@ -44,7 +44,11 @@ extension Executor {
       var r = v.valid ?? Bitmap(count: v.count, value: true)
       if !neg { r = Bitmap.andNot(Bitmap(count: v.count, value: true), r) }
       return Vector(type: .bool, data: .bool(r), valid: nil)
-    case .binary(let op, let a, let b):
+    case .binary(let op, let a0, let b0):
+      // A calendar duration literal moves a time on the session calendar, on either side of `+`.
+      let leftInterval: Bool
+      if op == .add, case .interval = a0.kind, b0.type == .time { leftInterval = true } else { leftInterval = false }
+      let (a, b) = leftInterval ? (b0, a0) : (a0, b0)
       if op == .add || op == .sub, case .interval(let d) = b.kind, a.type == .time {
         let l = try row(a, ds, ctx)
         guard case .time(let t) = l.data else { return l }

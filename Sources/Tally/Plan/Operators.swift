@@ -158,9 +158,15 @@ enum Ops {
   /// Rounds half away from zero to `digits` decimals.
   static func round(_ x: Double, _ digits: Int) -> Double {
     if digits == 0 { return x.rounded(.toNearestOrAwayFromZero) }
+    if digits < 0 {
+      // To tens, hundreds…: the quotient by the power of ten, rounded, times it (dividing by
+      // 10^k is exact where multiplying by 10^-k is not: 200000 * 1e-5 * 1e5 is 199999.99…).
+      let p = pow(10, Double(-digits))
+      return (x / p).rounded(.toNearestOrAwayFromZero) * p
+    }
     let f = pow(10, Double(digits))
     // A number this large has no digits after the point to round (and `x * f` would overflow).
-    if digits > 0, !(x * f).isFinite || abs(x) >= 0x1p52 { return x }
+    if !(x * f).isFinite || abs(x) >= 0x1p52 { return x }
     let r = (x * f).rounded(.toNearestOrAwayFromZero) / f
     // Correct for representation error (2.675 stored as 2.67499...).
     let s = (x * f)

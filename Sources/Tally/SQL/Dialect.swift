@@ -42,14 +42,24 @@ public enum Dialect: String, Sendable, CaseIterable {
     return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
-  /// Words some engine reserves, which a column may well be called.
+  /// Words that some engine refuses as a bare name (a table, a column, an alias), so that they
+  /// are quoted: PostgreSQL's reserved words and DuckDB's, the keywords SQLite refuses as a
+  /// name, and Spark's reserved ones in ANSI mode (a column may well be called `order`, `at` or
+  /// `index`). Quoting any other lowercase word changes nothing, so the list errs on the long side.
   static let reserved: Set<String> = [
-    "all", "and", "any", "as", "asc", "between", "by", "case", "cast", "check", "column", "create", "cross", "current_date",
-    "current_time", "current_timestamp", "current_user", "date", "default", "desc", "distinct", "else", "end", "except",
-    "false", "for", "from", "full", "grant", "group", "having", "in", "inner", "interval", "intersect", "into", "is",
-    "join", "left", "like", "limit", "natural", "not", "null", "offset", "on", "or", "order", "outer", "primary",
-    "references", "right", "select", "table", "then", "time", "timestamp", "to", "true", "union", "unique", "user",
-    "using", "values", "when", "where", "window", "with",
+    "add", "all", "alter", "analyse", "analyze", "and", "anti", "any", "array", "as", "asc", "asof", "asymmetric", "at",
+    "authorization", "autoincrement", "between", "binary", "both", "by", "case", "cast", "check", "collate", "collation",
+    "column", "commit", "concurrently", "constraint", "create", "cross", "current", "current_catalog", "current_date",
+    "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "date", "default", "deferrable",
+    "delete", "desc", "describe", "distinct", "do", "drop", "else", "end", "escape", "except", "exists", "false", "fetch",
+    "filter", "for", "foreign", "freeze", "from", "full", "glob", "grant", "group", "having", "if", "ilike", "in", "index",
+    "initially", "inner", "insert", "intersect", "interval", "into", "is", "isnull", "join", "lambda", "lateral", "leading",
+    "left", "like", "limit", "localtime", "localtimestamp", "minus", "natural", "not", "nothing", "notnull", "null", "of",
+    "offset", "on", "only", "or", "order", "outer", "overlaps", "pivot", "pivot_longer", "pivot_wider", "placing", "positional",
+    "primary", "qualify", "raise", "references", "returning", "right", "select", "semi", "session_user", "set", "setminus",
+    "show", "similar", "some", "summarize", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to", "trailing",
+    "transaction", "true", "union", "unique", "unknown", "unpack", "unpivot", "update", "user", "using", "values", "variadic",
+    "verbose", "when", "where", "window", "with",
   ]
 
   /// A string literal.
@@ -101,8 +111,9 @@ public enum Dialect: String, Sendable, CaseIterable {
   func plusSeconds(_ t: String, _ seconds: String) -> String {
     switch self {
     case .postgres: return "(\(t) + make_interval(secs => \(seconds)))"
-    case .duckdb: return "(\(t) + to_microseconds(CAST(round((\(seconds)) * 1000000) AS BIGINT)))"
-    case .spark: return "timestamp_micros(unix_micros(\(t)) + CAST(round((\(seconds)) * 1000000) AS BIGINT))"
+    // In doubles: a literal's seconds times a million would overflow a 32-bit integer.
+    case .duckdb: return "(\(t) + to_microseconds(CAST(round(CAST(\(seconds) AS DOUBLE) * 1000000) AS BIGINT)))"
+    case .spark: return "timestamp_micros(unix_micros(\(t)) + CAST(round(CAST(\(seconds) AS DOUBLE) * 1000000) AS BIGINT))"
     case .sqlite: return "(\(t) + \(seconds))"
     }
   }

@@ -46,7 +46,7 @@ extension SQLCompiler {
           guard let tc = a.relation.timeColumn else { continue }
           e = try located(n.range) { Typed(sql: try calendar.label(p, "r.\(dialect.quote(tc))"), type: .string) }
         }
-        selects.append("\(e.sql) AS \(dialect.quote(k.name))")
+        selects.append("\(e.sql) AS \(keyColumn(k.name))")
         groupBy.append(e.sql)
         ks.append((k.name, e.type))
       }
@@ -117,21 +117,43 @@ extension SQLCompiler {
       return predicate.map { "count(CASE WHEN \($0) THEN 1 END)" } ?? "count(*)"
     }
     let x = kept(arg.sql)
+    // A bool adds up as 1 for true and 0 for false (null stays null): the count and the share of true rows.
+    let number = arg.type == .bool && dialect != .sqlite ? kept("CASE WHEN \(arg.sql) THEN 1 WHEN NOT \(arg.sql) THEN 0 END") : x
     switch f {
     case .count: return "count(\(x))"
     case .countDistinct: return "count(DISTINCT \(x))"
-    case .sum: return type == .int ? "CAST(COALESCE(sum(\(x)), 0) AS BIGINT)" : "COALESCE(sum(\(x)), 0)"
-    case .avg: return "avg(CAST(\(x) AS \(dialect.double)))"
+    case .sum:
+      guard type == .int else { return "COALESCE(sum(\(number)), 0)" }
+      guard arg.type == .int else { return "CAST(COALESCE(sum(\(number)), 0) AS BIGINT)" }
+      // Ints add up exactly past BIGINT, where `eval` gives a number: PostgreSQL's sum is a
+      // NUMERIC, DuckDB's a HUGEINT; Spark sums DECIMAL(38, 0). SQLite's sum raises an error
+      // there: it adds the high and low 32 bits apart (its arithmetic turns to REAL past
+      // BIGINT), and apart the REALs that a group's sum past BIGINT already is.
+      switch dialect {
+      case .postgres, .duckdb: return "COALESCE(sum(\(x)), 0)"
+      case .spark: return "COALESCE(sum(CAST(\(x) AS DECIMAL(38, 0))), 0)"
+      case .sqlite:
+        func part(_ kind: String, _ e: String) -> String { "COALESCE(sum(CASE WHEN typeof(\(x)) = '\(kind)' THEN \(e) END), 0)" }
+        return "(\(part("integer", "(\(x)) >> 32")) * 4294967296 + \(part("integer", "(\(x)) & 4294967295")) + \(part("real", x)))"
+      }
+    case .avg: return "avg(CAST(\(number) AS \(dialect.double)))"
     case .min, .max:
       if arg.type == .bool, dialect == .postgres { return f == .min ? "bool_and(\(x))" : "bool_or(\(x))" }
       let e = arg.type == .string && dialect == .postgres ? "(\(x)) COLLATE \"C\"" : x
       return "\(f.rawValue)(\(e))"
     case .median, .percentile:
       let q = SQLNumber.literal(f == .median ? 0.5 : parameter ?? 0.5)
+      // A time's percentile is its microseconds since the epoch's, rounded, as `eval` has it.
+      let time = arg.type == .time
       switch dialect {
-      case .postgres: return "percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(x))"
+      case .postgres:
+        guard time else { return "percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(x))" }
+        let micros = "round(percentile_cont(\(q)) WITHIN GROUP (ORDER BY \(dialect.epochMicros(x))))"
+        return "(TIMESTAMPTZ '1970-01-01 00:00:00+00' + \(micros) * INTERVAL '1 microsecond')"
       case .duckdb: return "quantile_cont(\(x), \(q))"
-      case .spark: return "percentile(\(x), \(q))"
+      case .spark:
+        guard time else { return "percentile(\(x), \(q))" }
+        return "timestamp_micros(CAST(round(percentile(\(dialect.epochMicros(x)), \(q))) AS BIGINT))"
       case .sqlite: throw SQLError.unsupported("'\(f.rawValue)'", .sqlite, "it has no percentile_cont")
       }
     case .first, .last:
@@ -161,14 +183,14 @@ extension SQLCompiler {
     // It reduces over the inner keys, within the outer series' point and the outer `by` keys.
     let all = sub.keys ?? sub.points.map { _ in [(name: sub.grain!.rawValue, type: ValueType.string)] } ?? []
     let keep = Array(all.prefix((ctx.series != nil ? 1 : 0) + g.outerKeys))
-    let scope = RowScope(alias: "g", dataset: groupsName)
+    let scope = RowScope(alias: "g", dataset: groupsName, groups: true)
     var joins = Joins(tables: tables)
     let predicate = try g.filter.map { try row($0, scope, &joins, ctx).sql }
     let value = Typed(sql: "g.value", type: g.valueType)
     let agg = try located(n.range) {
       Typed(sql: try aggregateExpression(g.function, value, predicate, g.parameter, nil, n.type), type: n.type)
     }
-    let ks = keep.map { "g.\(dialect.quote($0.name))" }
+    let ks = keep.map { "g.\(keyColumn($0.name))" }
     var body = "SELECT " + (ks + ["\(agg.sql) AS value"]).joined(separator: ", ") + "\nFROM \(groupsName) AS g"
     if !ks.isEmpty { body += "\nGROUP BY " + ks.joined(separator: ", ") }
     let name = self.name([g.function.rawValue, "over", "groups"])

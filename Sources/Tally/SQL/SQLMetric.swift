@@ -27,14 +27,14 @@ extension SQLCompiler {
     case .binary(let op, let a, let b):
       let l = try metric(a, ctx, &scope)
       let r = try metric(b, ctx, &scope)
-      return try located(n.range) { try binary(op, l, r, right: b, n.type) }
+      return try located(n.range) { try binary(op, l, r, a, b, n.type) }
     case .inList(let x, let items, let neg):
       let v = try metric(x, ctx, &scope)
       let list = try items.map { try metric($0, ctx, &scope).sql }
       return Typed(sql: "(\(v.sql) \(neg ? "NOT IN" : "IN") (\(list.joined(separator: ", "))))", type: .bool)
     case .call(let f, let args):
       let vals = try args.map { try metric($0, ctx, &scope) }
-      return try located(n.range) { try call(f, vals, n.type) }
+      return try located(n.range) { try call(f, vals, args, n.type) }
     case .over(let x, let w):
       var c = ctx
       c.window = w
@@ -120,7 +120,7 @@ extension SQLCompiler {
     }
     let groupsName = name(["groups"])
     let grouped = scope.sources.filter(\.grouped).map(\.name).uniqued()
-    let q = keys.map { dialect.quote($0.name) }
+    let q = keys.map { keyColumn($0.name) }
     var body: String
     if let points = scope.points, let grain = scope.grain {
       let pointsName = name(["points"])
@@ -139,7 +139,12 @@ extension SQLCompiler {
       body = grouped.map { "SELECT \(q.joined(separator: ", ")) FROM \($0)" }.joined(separator: "\nUNION\n")
     }
     ctes.append((groupsName, body))
-    var out = "SELECT \(q.map { "\(groupsName).\($0)" }.joined(separator: ", ")), \(value) AS value\nFROM \(groupsName)"
+    // The statement's own select gives each key its name back.
+    let columns = zip(q, keys).map { k, key in
+      let name = dialect.quote(key.name)
+      return "\(groupsName).\(k)" + (ordered && k != name ? " AS \(name)" : "")
+    }
+    var out = "SELECT \(columns.joined(separator: ", ")), \(value) AS value\nFROM \(groupsName)"
     for s in scope.sources.map(\.name).uniqued() {
       if grouped.contains(s) {
         let on = q.map { dialect.sameKey("\(s).\($0)", "\(groupsName).\($0)") }.joined(separator: " AND ")
@@ -156,6 +161,15 @@ extension SQLCompiler {
       out += "\nORDER BY " + order.joined(separator: ", ")
     }
     return out
+  }
+
+  /// A key's column inside the statement's CTEs: its name, but a name of `value` and underscores
+  /// takes one more underscore, so that no key is an aggregate's `value` (in any case, as most
+  /// engines read names); the statement's own select gives it its name back.
+  func keyColumn(_ name: String) -> String {
+    let lower = name.lowercased()
+    let clashes = lower.hasPrefix("value") && lower.dropFirst(5).allSatisfy { $0 == "_" }
+    return dialect.quote(clashes ? name + "_" : name)
   }
 
   /// A value as its result column has it: numbers as doubles, durations in seconds.

@@ -4,6 +4,8 @@ import Foundation
 struct RowScope {
   var alias: String
   var dataset: String
+  /// The rows are the groups of an aggregate over groups: keys under their CTE names.
+  var groups = false
 }
 
 /// The joins that lookups need, each once: a link becomes a `LEFT JOIN` on its key, which
@@ -18,16 +20,24 @@ struct Joins {
   mutating func alias(_ steps: [LinkStep], _ scope: RowScope, _ d: Dialect) -> String {
     var previous = scope.alias
     var path = scope.alias
+    var key = scope.alias
     for step in steps {
       path += "_" + step.name
-      if let a = aliases[path] {
+      // Link names may hold `_`: the key tells `a_b` from `a` then `b`, and the alias is made unique.
+      key += "\u{0}" + step.name
+      if let a = aliases[key] {
         previous = a
         continue
       }
-      let a = d.quote(path)
+      var a = d.quote(path)
+      var n = 2
+      while aliases.values.contains(a) {
+        a = d.quote("\(path)_\(n)")
+        n += 1
+      }
       clauses.append(
         "LEFT JOIN \(tables[step.to] ?? d.quote(step.to)) AS \(a) ON \(a).\(d.quote(step.key)) = \(previous).\(d.quote(step.column))")
-      aliases[path] = a
+      aliases[key] = a
       previous = a
     }
     return previous
@@ -40,7 +50,9 @@ extension SQLCompiler {
     switch n.kind {
     case .literal(let v): return Typed(sql: literal(v), type: n.type)
     case .interval(let d): return Typed(sql: SQLNumber.seconds(d.fixedMicros), type: .duration)
-    case .column(let c): return Typed(sql: "\(scope.alias).\(dialect.quote(c))", type: n.type)
+    case .column(let c):
+      let column = scope.groups && c != "value" ? keyColumn(c) : dialect.quote(c)
+      return Typed(sql: "\(scope.alias).\(column)", type: n.type)
     case .lookup(let steps, let c): return Typed(sql: "\(joins.alias(steps, scope, dialect)).\(dialect.quote(c))", type: n.type)
     case .perRow(let p): return try perRow(p, n, scope, ctx)
     case .negate(let x): return Typed(sql: "(-\(try row(x, scope, &joins, ctx).sql))", type: n.type)
@@ -50,14 +62,14 @@ extension SQLCompiler {
     case .binary(let op, let a, let b):
       let l = try row(a, scope, &joins, ctx)
       let r = try row(b, scope, &joins, ctx)
-      return try located(n.range) { try binary(op, l, r, right: b, n.type) }
+      return try located(n.range) { try binary(op, l, r, a, b, n.type) }
     case .inList(let x, let items, let neg):
       let v = try row(x, scope, &joins, ctx)
       let list = try items.map { try row($0, scope, &joins, ctx).sql }
       return Typed(sql: "(\(v.sql) \(neg ? "NOT IN" : "IN") (\(list.joined(separator: ", "))))", type: .bool)
     case .call(let f, let args):
       let vals = try args.map { try row($0, scope, &joins, ctx) }
-      return try located(n.range) { try call(f, vals, n.type) }
+      return try located(n.range) { try call(f, vals, args, n.type) }
     case .aggregate, .over, .offset, .at, .by, .series, .overGroups:
       throw TallyError(Diagnostic(.error, CheckMessage.aggregateInRow("aggregate")))
     }
@@ -114,7 +126,7 @@ extension SQLCompiler {
 
   /// A binary operator on two values, with Tally's meaning: real division that gives null for
   /// zero, times and durations in seconds, strings compared by code point.
-  func binary(_ op: BinaryOp, _ l: Typed, _ r: Typed, right: Node, _ type: ValueType) throws -> Typed {
+  func binary(_ op: BinaryOp, _ l: Typed, _ r: Typed, _ left: Node, _ right: Node, _ type: ValueType) throws -> Typed {
     switch op {
     case .and: return Typed(sql: "(\(l.sql) AND \(r.sql))", type: .bool)
     case .or: return Typed(sql: "(\(l.sql) OR \(r.sql))", type: .bool)
@@ -128,7 +140,10 @@ extension SQLCompiler {
         if case .interval(let d) = right.kind { return Typed(sql: try calendar.add(op == .sub ? d.negated : d, to: l.sql), type: .time) }
         return Typed(sql: dialect.plusSeconds(l.sql, op == .sub ? "-(\(r.sql))" : r.sql), type: .time)
       }
-      if r.type == .time { return Typed(sql: dialect.plusSeconds(r.sql, l.sql), type: .time) }
+      if r.type == .time {
+        if case .interval(let d) = left.kind { return Typed(sql: try calendar.add(d, to: r.sql), type: .time) }
+        return Typed(sql: dialect.plusSeconds(r.sql, l.sql), type: .time)
+      }
       return Typed(sql: "(\(l.sql) \(op.rawValue) \(r.sql))", type: type)
     case .mul: return Typed(sql: "(\(l.sql) * \(r.sql))", type: type)
     case .div:
@@ -138,7 +153,7 @@ extension SQLCompiler {
   }
 
   /// A function call.
-  func call(_ f: Function, _ a: [Typed], _ type: ValueType) throws -> Typed {
+  func call(_ f: Function, _ a: [Typed], _ args: [Node], _ type: ValueType) throws -> Typed {
     let d = dialect
     let x = a.first?.sql ?? "NULL"
     func length(_ s: String) -> String {
@@ -155,18 +170,7 @@ extension SQLCompiler {
     case .hours: sql = "(CAST(\(x) AS \(d.double)) / 3600)"
     case .days: sql = "(CAST(\(x) AS \(d.double)) / 86400)"
     case .abs: sql = "abs(\(x))"
-    case .round:
-      let digits = a.count > 1 ? a[1].sql : "0"
-      if type == .int, a[0].type == .int, (Int(digits) ?? 0) >= 0 {
-        sql = x
-      } else if d == .postgres {
-        sql = "CAST(round(CAST(\(x) AS NUMERIC), CAST(\(digits) AS INTEGER)) AS \(type == .int ? "BIGINT" : d.double))"
-      } else if d == .duckdb || d == .spark {
-        // Rounded as the number is written (113.05 to 113.1), not as its binary value.
-        sql = "CAST(round(CAST(\(x) AS DECIMAL(38, 12)), \(digits)) AS \(type == .int ? "BIGINT" : d.double))"
-      } else {
-        sql = "round(\(x), \(digits))"
-      }
+    case .round: sql = try round(a[0], args.count > 1 ? args[1] : nil, a.count > 1 ? a[1].sql : nil, type)
     case .floor, .ceil:
       if a[0].type == .int {
         sql = x
@@ -182,7 +186,9 @@ extension SQLCompiler {
         let fn = f == .least ? "min" : "max"
         sql = a.dropFirst().reduce(x) { acc, next in "\(fn)(coalesce(\(acc), \(next.sql)), coalesce(\(next.sql), \(acc)))" }
       } else {
-        sql = "\(f.rawValue)(\(a.map(\.sql).joined(separator: ", ")))"
+        // Strings by code point, whatever the database's collation.
+        let args = a.map { type == .string ? d.byCodePoint($0.sql) : $0.sql }
+        sql = "\(f.rawValue)(\(args.joined(separator: ", ")))"
       }
     case .coalesce: sql = "coalesce(\(a.map(\.sql).joined(separator: ", ")))"
     case .if: sql = "(CASE WHEN \(x) THEN \(a[1].sql) ELSE \(a[2].sql) END)"
@@ -210,5 +216,35 @@ extension SQLCompiler {
     case .weekday: sql = try calendar.weekday(x)
     }
     return Typed(sql: sql, type: type)
+  }
+
+  /// `round(x, digits)` as `eval` has it: half away from zero, the number as written, the digits
+  /// between -15 and 15 (an int is itself to 0 digits or more; negative digits round to tens,
+  /// hundreds…).
+  func round(_ x: Typed, _ digits: Node?, _ digitsSQL: String?, _ type: ValueType) throws -> String {
+    let d = dialect
+    let result = type == .int ? "BIGINT" : d.double
+    var k = 0
+    if let digits, let digitsSQL {
+      guard digits.isConstant, case .scalar(let v) = try Constant.value(of: digits, zone: zone) else {
+        guard d == .postgres else {
+          throw SQLError.unsupported("'round' to digits that vary by row", d, "its round takes a constant number of digits")
+        }
+        return "CAST(round(CAST(\(x.sql) AS NUMERIC), CAST(greatest(-15, least(15, \(digitsSQL))) AS INTEGER)) AS \(result))"
+      }
+      guard case .int(let i) = v else { return "CAST(NULL AS \(result))" }
+      k = Int(max(-15, min(15, i)))
+    }
+    if x.type == .int, k >= 0 { return x.sql }
+    switch d {
+    case .postgres: return "CAST(round(CAST(\(x.sql) AS NUMERIC), \(k)) AS \(result))"
+    // Rounded as the number is written (113.05 to 113.1), not as its binary value.
+    case .duckdb, .spark: return "CAST(round(CAST(\(x.sql) AS DECIMAL(38, 12)), \(k)) AS \(result))"
+    case .sqlite:
+      guard k < 0 else { return "round(\(x.sql), \(k))" }
+      // Its round takes no negative digits: to tens and beyond, the quotient rounded, times the power.
+      let p = "1" + String(repeating: "0", count: -k)
+      return "CAST(round(\(x.sql) / \(p).0) * \(p) AS \(type == .int ? "INTEGER" : "REAL"))"
+    }
   }
 }

@@ -71,6 +71,13 @@ final class EvaluationTests: XCTestCase {
       ("round(0.125, 2)", .number(0.13)),
       ("round(2.675, 2)", .number(2.68)),
       ("round(1250, -2)", .int(1300)),
+      // To tens and beyond, by dividing: 200000 * 1e-5 * 1e5 would be 199999.99999999997.
+      ("round(200000, -5)", .int(200_000)),
+      ("round(200000.0, -5)", .number(200_000)),
+      ("round(-15, -1)", .int(-20)),
+      ("round(-25.5, -1)", .number(-30)),
+      ("round(125, 0 - 1)", .int(130)),
+      ("round(125, -20)", .int(0)),
       ("round(7)", .int(7)),
       ("floor(-1.5)", .number(-2)),
       ("ceil(-1.5)", .number(-1)),
@@ -206,6 +213,18 @@ final class EvaluationTests: XCTestCase {
       XCTAssertEqual(try s.scalar(formula), .null, formula)
     }
     XCTAssertEqual(try s.scalar("@9999-12-30T23:59:59Z + 1d"), t("9999-12-31T23:59:59Z"))
+  }
+
+  /// `1mo + t` moves each row's time on the session calendar, as `t + 1mo` does: a month, not 30 days.
+  func testACalendarDurationBeforeARowsTime() throws {
+    let path = try writeFile(dir, "months.csv", "id,t\n1,2024-01-31 10:00:00\n2,2024-05-31 10:00:00\n3,\n")
+    let s = Session(zone: Zone("Asia/Shanghai")!)
+    try s.load(name: "x", path: path)
+    s.asOf = Instant("2024-06-30")
+    // 10:00 in Shanghai is 02:00Z; a month after 01-31 is 02-29 (2024 is a leap year), after 05-31 it is 06-30.
+    XCTAssertEqual(try s.scalar("min(1mo + x.t)"), t("2024-02-29T02:00:00Z"))
+    XCTAssertEqual(try s.scalar("max(1mo + x.t)"), t("2024-06-30T02:00:00Z"))
+    XCTAssertEqual(try s.scalar("count(x where 1mo + t = t + 1mo)"), .int(2))
   }
 
   /// Europe/Berlin: 2024-03-31 02:00 CET jumps to 03:00 CEST; 2024-10-27 03:00 CEST falls back to 02:00 CET.

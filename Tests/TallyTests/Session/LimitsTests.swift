@@ -77,6 +77,19 @@ final class LimitsTests: XCTestCase {
     XCTAssertTrue(try t.evaluate("median(x)").notes.isEmpty)
   }
 
+  /// A sum of ints past Int64 is a number, and so is a sum over groups whose sums were.
+  func testIntSumsPastInt64AreNumbers() throws {
+    let s = Session()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tally-big-\(UUID().uuidString).csv").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data("n,g\n9223372036854775807,a\n9223372036854775807,a\n9223372036854775807,b\n9223372036854775807,b\n1,c\n".utf8).write(
+      to: URL(fileURLWithPath: path))
+    try s.load(name: "d", path: path)
+    XCTAssertEqual(try s.evaluate("sum(d.n where g = \"c\")").value.scalarValue, .int(1))
+    XCTAssertEqual(try s.evaluate("sum(d.n)").value.scalarValue, .number(4 * 9223372036854775807.0))
+    XCTAssertEqual(try s.evaluate("sum(sum(d.n) by g where g != \"c\")").value.scalarValue, .number(4 * 9223372036854775807.0))
+  }
+
   func testShortPathsOfMissingFiles() {
     for path in ["a", "q/", "/", ""] {
       XCTAssertThrowsError(try DataLoader.load(name: "x", path: path, zone: .utc), path)
