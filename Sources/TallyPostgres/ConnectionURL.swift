@@ -18,6 +18,15 @@ struct ConnectionURL {
   /// The server as messages name it: never the password.
   var name: String { "postgres://\(user)@\(host.hasPrefix("/") ? "[\(host)]" : host):\(port)/\(database)" }
 
+  /// A part of the URL with its `%XX` escapes decoded; a broken escape is an error, never
+  /// another user or database.
+  static func decoded(_ part: String, _ what: String) throws -> String {
+    guard let d = part.removingPercentEncoding else {
+      throw DatabaseServerError("the \(what) in the connection URL has a broken %-escape", notes: ["write a '%' as %25"])
+    }
+    return d
+  }
+
   /// Reads a connection; errors name what is wrong, never a password.
   static func parse(_ connection: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConnectionURL {
     var text = connection
@@ -54,12 +63,13 @@ struct ConnectionURL {
       let info = rest[..<at]
       rest = String(rest[rest.index(after: at)...])
       if let colon = info.firstIndex(of: ":") {
-        user = String(info[..<colon]).removingPercentEncoding
-        password = String(info[info.index(after: colon)...]).removingPercentEncoding
+        user = try decoded(String(info[..<colon]), "user name")
+        password = try decoded(String(info[info.index(after: colon)...]), "password")
       } else {
-        user = String(info).removingPercentEncoding
+        user = try decoded(String(info), "user name")
       }
     }
+    if let p = query["password"] { password = p }
     if password != nil, !fromEnvironment {
       var e = DatabaseServerError(
         "the connection URL holds a password, which a definition file must not",
@@ -71,7 +81,7 @@ struct ConnectionURL {
     }
     var database: String?
     if let slash = rest.firstIndex(of: "/") {
-      database = String(rest[rest.index(after: slash)...]).removingPercentEncoding
+      database = try decoded(String(rest[rest.index(after: slash)...]), "database name")
       rest = String(rest[..<slash])
     }
     var host = rest.removingPercentEncoding ?? rest

@@ -18,9 +18,13 @@ public final class PostgresConnector: DatabaseConnector {
 /// One connection, used by one thread at a time: every call waits for the server's answer.
 final class PostgresServer: DatabaseServer {
   let url: ConnectionURL
-  let connection: PostgresConnection
+  let configuration: PostgresConnection.Configuration
+  var connection: PostgresConnection
   let logger = Logger(label: "tally.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
   var name: String { url.name }
+  /// The longest a statement may run: the server stops it then, and a server that stops
+  /// answering is given up on a little later.
+  static let statementSeconds = 600
 
   init(_ url: ConnectionURL) throws {
     self.url = url
@@ -33,19 +37,52 @@ final class PostgresServer: DatabaseServer {
         host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: try Self.tls(url))
     }
     configuration.options.connectTimeout = .seconds(10)
-    // Statements read instants and write them back as epoch microseconds; the zone named here
-    // only shapes how the server prints the errors it sends.
-    configuration.options.additionalStartupParameters = [("application_name", "tally")]
+    configuration.options.additionalStartupParameters = [
+      ("application_name", "tally"), ("statement_timeout", "\(Self.statementSeconds * 1000)"),
+    ]
+    self.configuration = configuration
+    connection = try Self.open(configuration, url: url, logger: logger)
+  }
+
+  static func open(_ configuration: PostgresConnection.Configuration, url: ConnectionURL, logger: Logger) throws -> PostgresConnection {
     do {
-      connection = try PostgresConnection.connect(
-        on: PostgresConnection.defaultEventLoopGroup.next(), configuration: configuration, id: 1, logger: logger
-      ).wait()
+      let future = PostgresConnection.connect(
+        on: PostgresConnection.defaultEventLoopGroup.next(), configuration: configuration, id: 1, logger: logger)
+      return try wait(future, seconds: 30) { future.whenSuccess { c in let _: EventLoopFuture<Void> = c.close() } }
+    } catch let e as DatabaseServerError {
+      throw e
     } catch {
       throw Self.describe(error, url: url)
     }
   }
 
-  deinit { try? connection.close().wait() }
+  deinit { let _: EventLoopFuture<Void> = connection.close() }
+
+  /// A future's value, waited for on this thread: given up after `seconds`, or when the user
+  /// interrupts (Ctrl-C), after `abandon` has closed what the future stands for.
+  static func wait<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int, abandon: () -> Void) throws -> T {
+    let done = DispatchSemaphore(value: 0)
+    let box = ResultBox<T>()
+    future.whenComplete { r in
+      box.set(r)
+      done.signal()
+    }
+    let deadline = DispatchTime.now() + .seconds(seconds)
+    var why: String?
+    while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+      if Interruption.isRequested || DispatchTime.now() > deadline {
+        why = Interruption.isRequested ? "interrupted" : "no answer after \(seconds) s"
+        abandon()
+        _ = done.wait(timeout: .now() + .seconds(5))
+        break
+      }
+    }
+    if let why {
+      throw DatabaseServerError("the server was left waiting: \(why)", notes: ["is the server overloaded, or the statement too slow?"])
+    }
+    guard let r = box.get() else { throw DatabaseServerError("the server did not answer") }
+    return try r.get()
+  }
 
   /// TLS as `sslmode` asks: none, tried, required, or required with the server's certificate checked.
   static func tls(_ url: ConnectionURL) throws -> PostgresConnection.Configuration.TLS {
@@ -67,29 +104,52 @@ final class PostgresServer: DatabaseServer {
     return ["require", "verify-ca", "verify-full"].contains(url.sslMode) ? .require(context) : .prefer(context)
   }
 
-  func columns(of table: String) throws -> [(name: String, type: String)]? {
+  func table(_ table: String) throws -> (name: String, columns: [(name: String, type: String)])? {
     let parts = table.split(separator: ".", maxSplits: 1).map(String.init)
-    // The name as written, then as PostgreSQL folds an unquoted name (to lowercase).
+    // The name as written, then as PostgreSQL folds an unquoted name (to lowercase); the
+    // statements then read the table by the names the server resolved.
     let exact = parts.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ".")
-    let literal = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    let literal = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\\", with: "\\\\") + "'" }
     let sql = """
-      SELECT CAST(a.attname AS TEXT), format_type(a.atttypid, NULL)
+      SELECT CAST(n.nspname AS TEXT), CAST(c.relname AS TEXT), CAST(a.attname AS TEXT), format_type(a.atttypid, NULL)
       FROM pg_attribute AS a
-      WHERE a.attrelid = COALESCE(to_regclass(\(literal(exact))), to_regclass(\(literal(table))))
+        JOIN pg_class AS c ON c.oid = a.attrelid
+        JOIN pg_namespace AS n ON n.oid = c.relnamespace
+      WHERE a.attrelid = COALESCE(to_regclass(E\(literal(exact))), to_regclass(E\(literal(table))))
         AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum
       """
     let rows = try self.rows(sql)
-    guard !rows.isEmpty else { return nil }
-    return rows.map { (name: $0[0] ?? "", type: $0[1] ?? "text") }
+    guard let first = rows.first, let schema = first[0], let relation = first[1] else { return nil }
+    let quote = { (s: String) in "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    return (quote(schema) + "." + quote(relation), rows.map { (name: $0[2] ?? "", type: $0[3] ?? "text") })
   }
 
   func rows(_ sql: String) throws -> [[String?]] {
-    let result: PostgresQueryResult
     do {
-      result = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+      return try run(sql)
+    } catch let e as PSQLError
+      where [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(e.code)
+    {
+      // The server dropped the connection (a restart, an idle timeout): connect again, once.
+      connection = try Self.open(configuration, url: url, logger: logger)
+      do {
+        return try run(sql)
+      } catch {
+        throw Self.describe(error, url: url)
+      }
+    } catch let e as DatabaseServerError {
+      throw e
     } catch {
       throw Self.describe(error, url: url)
+    }
+  }
+
+  /// Runs a statement on the open connection, waiting at most the statement timeout and a half minute.
+  func run(_ sql: String) throws -> [[String?]] {
+    let c = connection
+    let result = try Self.wait(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger), seconds: Self.statementSeconds + 30) {
+      let _: EventLoopFuture<Void> = c.close()  // the server stops the statement when its client goes
     }
     return result.rows.map { row in row.map { cell in cell.bytes.map { String(buffer: $0) } } }
   }
@@ -151,4 +211,12 @@ final class PostgresServer: DatabaseServer {
     out.notes = out.notes.map { $0.replacingOccurrences(of: password, with: "********") }
     return out
   }
+}
+
+/// A result handed from the event loop to the waiting thread.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: Result<T, any Error>?
+  func set(_ r: Result<T, any Error>) { lock.withLock { value = r } }
+  func get() -> Result<T, any Error>? { lock.withLock { value } }
 }

@@ -21,6 +21,15 @@ extension ReplSession {
     var text = "# Saved from tally repl.\n\n"
     for name in datasets {
       guard let ds = session.datasets[name] else { continue }
+      let quoted = { (s: String) in
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      }
+      if let server = ds.server {  // the connection as declared: a variable, or a URL without a password
+        text += "dataset \(formulaName(name)) from postgres \(quoted(server.connection)) table \(quoted(server.table))"
+        if let t = session.schema(of: name)?.timeColumn { text += " time \(formulaName(t))" }
+        text += "\n"
+        continue
+      }
       var file = ds.path.hasPrefix("/") ? ds.path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(ds.path)
       file = URL(fileURLWithPath: file).standardizedFileURL.path
       let top = URL(fileURLWithPath: dir.isEmpty ? "." : dir).standardizedFileURL.path + "/"

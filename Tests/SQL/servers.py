@@ -184,6 +184,49 @@ def check(engine, tally, example, tz, formulas, port, certificate):
             "a password in a definition file",
             f'dataset orders from postgres "postgres://analyst:{PASSWORD}@127.0.0.1:{port}/postgres" table "public.orders"\n', env,
             ["broken.kpi:1:", "holds a password"])
+        expect_error(
+            "a password as a query parameter in a definition file",
+            f'dataset orders from postgres "postgres://analyst@127.0.0.1:{port}/postgres?sslmode=disable&password={PASSWORD}" table "public.orders"\n',
+            env, ["broken.kpi:1:", "holds a password"])
+        expect_error(
+            "a name defined twice on the line of a URL with a password",
+            f'dataset orders from "{data}/orders.csv"\ndataset orders from postgres "postgres://analyst:{PASSWORD}@127.0.0.1:{port}/postgres" table "public.orders"\n',
+            env, ["broken.kpi:2:"])
+        expect_error(
+            "a text column named as the time column",
+            'dataset orders from postgres "env:TALLY_PG" table "public.orders" time status\n', env,
+            ["broken.kpi:1:", "status"])
+
+        # What real tables hold: mixed-case names, times at infinity, number keys met by a file's
+        # int keys, and a session zone given as an offset.
+        engine.execute('CREATE SCHEMA "Sales"')
+        engine.execute(f"""CREATE TABLE "Sales"."Orders" AS SELECT order_id, shop, CAST(quantity AS NUMERIC) AS quantity, paid_at FROM public.orders
+                           UNION ALL SELECT 'X-INF', 'A', 1, 'infinity'::timestamptz""")
+        engine.execute('GRANT USAGE ON SCHEMA "Sales" TO analyst')
+        engine.execute('GRANT SELECT ON "Sales"."Orders" TO analyst')
+        edges = os.path.join(work, "edges.kpi")
+        with open(edges, "w", encoding="utf-8") as f:
+            f.write(f'dataset orders_file from "{data}/orders.csv" time paid_at\n')
+            f.write('dataset sales from postgres "env:TALLY_PG" table "Sales.Orders" time paid_at\n')
+            f.write('dataset native from postgres "env:TALLY_PG" table "public.orders_native" time paid_at\n')
+        # The native table keeps local times without a zone: read in any session zone, they are
+        # the file's times read in that zone.
+        for formula, reference, zones in [
+            ("count(sales) over 28d", "(count(orders_file) over 28d) + 0", [tz]),
+            ("((count(sales where order_id != \"X-INF\") over 28d) + (count(orders_file) over 28d)) by quantity",
+             "(2 * count(orders_file) over 28d) by quantity", [tz]),
+            ("max(sales.paid_at where order_id != \"X-INF\")", "max(orders_file.paid_at)", [tz]),
+            ("sum(native.amount) by day over 28d", "sum(orders_file.amount) by day over 28d", [tz, "+02:00"]),
+            ("count(native where weekday(paid_at) >= 6) by week over 8w", "count(orders_file where weekday(paid_at) >= 6) by week over 8w", [tz, "+02:00"]),
+        ]:
+            for zone in zones:
+                _, want, _ = tally_run(["eval", reference, "--file", edges, "--format", "json", "--tz", zone])
+                code, got, err = tally_run(["eval", formula, "--file", edges, "--format", "json", "--tz", zone])
+                if code != 0 or not close(json.loads(want).get("value", json.loads(want).get("rows")), json.loads(got).get("value", json.loads(got).get("rows"))):
+                    failures.append(f"eval {formula!r} --tz {zone}: {got.strip()[:300]} {err.strip()[:300]}, against {want.strip()[:300]}")
+                else:
+                    agreed += 1
+
         # A password from PGPASSWORD, for a URL written without one.
         plain = os.path.join(work, "pgpassword.kpi")
         with open(plain, "w", encoding="utf-8") as f:

@@ -9,7 +9,14 @@ struct SQLCalendar {
   /// The zone's name in the IANA database.
   var zoneIdentifier: String { zone.timeZone.identifier == "GMT" ? "UTC" : zone.timeZone.identifier }
   /// The zone as the engine names it.
-  var zoneName: String { dialect.string(zoneIdentifier) }
+  var zoneName: String {
+    // A fixed offset (`--tz +02:00`) has no IANA name; PostgreSQL reads an interval east of UTC.
+    if dialect == .postgres, zoneIdentifier.hasPrefix("GMT"), zoneIdentifier.count > 3 {
+      let o = zone.timeZone.secondsFromGMT()
+      return String(format: "INTERVAL '%@%02d:%02d'", o < 0 ? "-" : "+", abs(o) / 3600, abs(o) % 3600 / 60)
+    }
+    return dialect.string(zoneIdentifier)
+  }
 
   /// The zone's offset in seconds when it has had no change since 2000 (SQLite's only zones).
   var fixedOffset: Int? {

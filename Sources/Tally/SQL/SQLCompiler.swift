@@ -111,7 +111,8 @@ public struct SQLCompiler {
     let columns = (scope.keys ?? []).map { ($0.name, $0.type) } + [("value", term.type)]
     let texts = columns.map { name, type in
       let c = "q.\(dialect.quote(name))"
-      let e = type == .time ? "CAST(EXTRACT(EPOCH FROM \(c)) * 1000000 AS BIGINT)" : c
+      // A time the server holds as infinity has no instant here: null.
+      let e = type == .time ? "CASE WHEN isfinite(\(c)) THEN CAST(EXTRACT(EPOCH FROM \(c)) * 1000000 AS BIGINT) END" : c
       return "CAST(\(e) AS TEXT)"
     }
     return ("SELECT \(texts.joined(separator: ", "))\nFROM (\n\(indent(inner, 2))\n) AS q", (scope.keys ?? []).map(\.type))

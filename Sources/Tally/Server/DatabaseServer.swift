@@ -5,9 +5,10 @@ import Foundation
 public protocol DatabaseServer: AnyObject {
   /// The server as people name it, never with a password: `postgres://ana@db.internal:5432/shop`.
   var name: String { get }
-  /// The columns of a table (`SCHEMA.TABLE` or `TABLE`) and their server types, in order; nil
-  /// when the server has no such table.
-  func columns(of table: String) throws -> [(name: String, type: String)]?
+  /// A table (`SCHEMA.TABLE` or `TABLE`, as the server resolves the name): its name as
+  /// statements write it (`"sales"."orders"`), and its columns with their server types, in
+  /// order; nil when the server has no such table.
+  func table(_ table: String) throws -> (name: String, columns: [(name: String, type: String)])?
   /// Runs one statement and returns its rows, each cell as the server writes it as text (nil: NULL).
   func rows(_ sql: String) throws -> [[String?]]
 }

@@ -48,11 +48,22 @@ final class ServerAggregates {
       return .scalar(Self.value(cell, n.type))
     }
     var values: [[Value]: Value] = [:]
-    for row in rows where row.count == grouping.count + 1 {
-      let key = zip(row, keyTypes).map { Self.value($0, $1) }
+    for row in rows {
+      guard row.count == grouping.count + 1 else {
+        throw TallyError(
+          Diagnostic(.error, ServerMessage.failed(table.serverName, why: "a row of \(row.count) columns, not \(grouping.count + 1)")))
+      }
+      let key = zip(row, keyTypes).map { Self.key(Self.value($0, $1)) }
       values[key] = Self.value(row[grouping.count], n.type)
     }
     return .grouped(GroupedValue(keyNames: grouping.map(\.name), values: values, fallback: empty))
+  }
+
+  /// A group key as the executor has it: an integral number is an int (so that 1.0 from a
+  /// server meets 1 from a file), -0 is 0.
+  static func key(_ v: Value) -> Value {
+    if case .number(let d) = v, d.rounded() == d, abs(d) < 9e15 { return .int(Int64(d)) }
+    return v
   }
 
   /// A cell the server wrote as text, as the value of a Tally type.

@@ -9,13 +9,10 @@ public struct ServerTable: Sendable, Hashable {
   public var serverName: String
   /// The table as declared: `SCHEMA.TABLE` or `TABLE`.
   public var table: String
+  /// The table as statements name it, as the server resolved the declared name: `"sales"."orders"`.
+  public var quotedTable: String
   /// Each column's name and its server type (`integer`, `numeric`, `timestamp without time zone`...).
   public var columns: [ServerColumn]
-
-  /// `"schema"."table"`, each part quoted as PostgreSQL quotes identifiers.
-  public var quotedTable: String {
-    table.split(separator: ".", maxSplits: 1).map { Dialect.postgres.quote(String($0)) }.joined(separator: ".")
-  }
 
   /// The table as statements read it: its columns in Tally's types (integers as `bigint`,
   /// numbers as `double precision`, times as `timestamptz`, read in `zone` when the server

@@ -49,7 +49,10 @@ extension Session {
   /// or cannot say: the aggregates that follow then report the server's error).
   static func serverLatest(_ table: ServerTable, _ column: String, _ zone: Zone) -> Int64? {
     let c = Dialect.postgres.quote(column)
-    let sql = "SELECT CAST(CAST(EXTRACT(EPOCH FROM MAX(\(c))) * 1000000 AS BIGINT) AS TEXT) FROM \(table.from(zone: zone)) AS t"
+    let sql = """
+      SELECT CAST(CAST(EXTRACT(EPOCH FROM MAX(\(c)) FILTER (WHERE isfinite(\(c)))) * 1000000 AS BIGINT) AS TEXT) \
+      FROM \(table.from(zone: zone)) AS t
+      """
     guard let rows = try? DatabaseServers.shared.server(table.connection).rows(sql), let cell = rows.first?.first ?? nil else { return nil }
     return Int64(cell)
   }

@@ -170,13 +170,13 @@ struct Definitions {
       }
       throw TallyError(.error(message, st.source, decl.connectionRange, notes: e.notes))
     }
-    let columns: [(name: String, type: String)]?
+    let found: (name: String, columns: [(name: String, type: String)])?
     do {
-      columns = try server.columns(of: decl.table)
+      found = try server.table(decl.table)
     } catch let e as DatabaseServerError {
       throw TallyError(.error(ServerMessage.failed(server.name, why: e.message), st.source, decl.tableRange, notes: e.notes))
     }
-    guard let columns else {
+    guard let found else {
       // The tables and views the server has, for a did-you-mean.
       let sql = """
         SELECT CAST(table_schema || '.' || table_name AS TEXT) FROM information_schema.tables
@@ -191,8 +191,8 @@ struct Definitions {
           notes: near.isEmpty ? ["name it as SCHEMA.TABLE (\"public.orders\"), as the server spells it"] : near))
     }
     let table = ServerTable(
-      connection: decl.connection, serverName: server.name, table: decl.table,
-      columns: columns.map { ServerColumn(name: $0.name, serverType: $0.type) })
+      connection: decl.connection, serverName: server.name, table: decl.table, quotedTable: found.name,
+      columns: found.columns.map { ServerColumn(name: $0.name, serverType: $0.type) })
     var ds = Dataset(
       name: name, path: "\(server.name) table \(decl.table)",
       columns: table.columns.map { Column(name: $0.name, vector: VectorBuilder(type: $0.type, capacity: 0).finish()) }, rowCount: 0)
@@ -203,13 +203,14 @@ struct Definitions {
   /// A connection as messages show it: the variable's name, or the URL as written (which holds no password).
   static func serverName(_ connection: String) -> String {
     if connection.hasPrefix("env:") { return "the server of $\(connection.dropFirst(4))" }
-    // A URL as written, but never with the password it should not hold.
-    guard let scheme = connection.range(of: "://"), let at = connection[scheme.upperBound...].lastIndex(of: "@") else {
-      return "'\(connection)'"
+    // A URL as written, but never with a password it should not hold: no password after the
+    // user, and no query (where `password=` may stand).
+    var text = connection.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+    if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@") {
+      let user = text[scheme.upperBound..<at].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+      text = "\(text[..<scheme.upperBound])\(user)\(text[at...])"
     }
-    let info = connection[scheme.upperBound..<at]
-    let user = info.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-    return "'\(connection[..<scheme.upperBound])\(user)\(connection[at...])'"
+    return "'\(text)'"
   }
 
   /// Reads a file as a dataset, as `reading` says, and adds it.

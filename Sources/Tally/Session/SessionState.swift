@@ -89,7 +89,9 @@ struct SessionState {
   {
     // A column with no value at all (an empty export) is the time column it is declared to be.
     var ds = given
-    if let timeColumn, !headerOnly, let col = ds.column(timeColumn), col.type == .string, col.vector.nullCount == col.vector.count {
+    if let timeColumn, !headerOnly, ds.server == nil, let col = ds.column(timeColumn), col.type == .string,
+      col.vector.nullCount == col.vector.count
+    {
       ds = ds.replacing(
         timeColumn,
         with: Vector(type: .time, data: .time([Int64](repeating: 0, count: ds.rowCount)), valid: Bitmap(count: ds.rowCount, value: false)))

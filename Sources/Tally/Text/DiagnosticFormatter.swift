@@ -87,7 +87,7 @@ public struct DiagnosticFormatter: Sendable {
     let (endLine, endCol) = src.location(of: range.end)
     let typed = lines?(src, line) ?? TypedLine(number: line, text: src.lineText(line))
     let column = max(1, col - typed.shift)
-    var chars = Array(typed.text)
+    var chars = Array(Self.maskingPasswords(typed.text))
     var upTo = endLine == line ? min(chars.count, endCol - 1 - typed.shift) : chars.count
     // A long line is shown around the culprit, so that output stays linear in the input.
     var first = 0
@@ -122,6 +122,25 @@ public struct DiagnosticFormatter: Sendable {
       return out + notes(d)
     }
   }
+
+  /// A line with every password a connection URL in it holds (`postgres://USER:PASSWORD@`,
+  /// `password=...`) replaced by as many `*`, so that columns still line up under it.
+  static func maskingPasswords(_ line: String) -> String {
+    guard line.contains("@") || line.contains("password=") else { return line }
+    var out = line
+    for regex in passwordPatterns {
+      for m in regex.matches(in: out, range: NSRange(out.startIndex..., in: out)).reversed() {
+        guard let r = Range(m.range(at: 1), in: out), !r.isEmpty else { continue }
+        out.replaceSubrange(r, with: String(repeating: "*", count: out[r].count))
+      }
+    }
+    return out
+  }
+
+  private static let passwordPatterns = [
+    try! NSRegularExpression(pattern: #"://[^/@\s:"?]*:([^\s"]*)@"#),
+    try! NSRegularExpression(pattern: #"password=([^&\s"]*)"#),
+  ]
 
   private func notes(_ d: Diagnostic) -> String { d.notes.map { "note: \(visibleText($0))\n" }.joined() }
 }
