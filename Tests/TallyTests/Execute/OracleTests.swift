@@ -13,7 +13,6 @@ import XCTest
 /// column is null or matches no key gets nulls, and no row is added or dropped); an aggregate per
 /// row is a correlated subquery; an aggregate over groups aggregates a GROUP BY.
 final class OracleTests: XCTestCase {
-  static let sqlite = "/usr/bin/sqlite3"
 
   struct Case {
     var formula: String
@@ -70,7 +69,7 @@ final class OracleTests: XCTestCase {
   /// SQLite reads the fixture CSV on its own (`.import`), and agrees with the generator's rows:
   /// so the SQL side and the CSV side describe the same data.
   func testSQLiteImportOfTheFixtureAgreesWithTheInserts() throws {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.sqlite), "sqlite3 is not installed")
+    try XCTSkipUnless(SQLiteShell.isInstalled, "sqlite3 is not installed")
     let data = OracleData.generate()
     let dir = TestEnv.temporaryDirectory("oracle-import")
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -768,7 +767,7 @@ final class OracleTests: XCTestCase {
   /// With no --as-of, E is the start of the day after the latest time in any time column,
   /// including a view's own time column (refunds' resolved_at through `by_resolution`).
   func testDefaultAsOf() throws {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.sqlite), "sqlite3 is not installed")
+    try XCTSkipUnless(SQLiteShell.isInstalled, "sqlite3 is not installed")
     let data = OracleData.generate()
     let s = try Self.session(zone: "UTC", asOf: nil)
     let got = try s.evaluate("count(orders)")
@@ -804,7 +803,7 @@ final class OracleTests: XCTestCase {
   }
 
   func runOracle(zone: String, offset: Int, asOf: String, cases: [Case]) throws {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.sqlite), "sqlite3 is not installed")
+    try XCTSkipUnless(SQLiteShell.isInstalled, "sqlite3 is not installed")
     let data = OracleData.generate()
     let s = try Self.session(zone: zone, asOf: "2024-06-30")
     XCTAssertEqual(s.resolvedAsOf, epochMicros(offset == 0 ? "2024-07-01T00:00:00Z" : "2024-07-01T00:00:00+08:00"))
@@ -888,23 +887,9 @@ final class OracleTests: XCTestCase {
     for (i, q) in queries.enumerated() { script += ".print @@\(i)\n\(q);\n" }
     let dir = TestEnv.temporaryDirectory("oracle-sql")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let scriptURL = dir.appendingPathComponent("script.sql")
-    try Data(script.utf8).write(to: scriptURL)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: sqlite)
-    p.arguments = [":memory:"]
-    p.standardInput = try FileHandle(forReadingFrom: scriptURL)
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let stderr = String(decoding: e, as: UTF8.self)
-    guard p.terminationStatus == 0, stderr.isEmpty else {
-      throw NSError(domain: "sqlite", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: stderr])
+    let r = try SQLiteShell.run(script, in: dir)
+    guard r.status == 0, r.stderr.isEmpty else {
+      throw NSError(domain: "sqlite", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr])
     }
     var results = [[[String: Any]]](repeating: [], count: queries.count)
     var current = -1
@@ -917,7 +902,7 @@ final class OracleTests: XCTestCase {
         results[current] = parsed as? [[String: Any]] ?? []
       }
     }
-    for line in String(decoding: o, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+    for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
       if line.hasPrefix("@@"), let i = Int(line.dropFirst(2)) {
         try flush()
         current = i

@@ -6,7 +6,6 @@ import XCTest
 /// Statements for SQLite run by the `sqlite3` shell over small tables, against `eval`: names
 /// that an engine could misread (a key called `value`, a reserved word, link names with `_`).
 final class SQLiteStatementTests: XCTestCase {
-  static let sqlite = "/usr/bin/sqlite3"
   var dir: URL!
 
   override func setUp() {
@@ -38,27 +37,13 @@ final class SQLiteStatementTests: XCTestCase {
 
   /// The statement's rows as CSV with a header, from `sqlite3`.
   func run(_ setup: String, _ statement: String) throws -> String {
-    let script = dir.appendingPathComponent("script.sql")
-    try Data((".bail on\n" + setup + ".mode csv\n.headers on\n" + statement).utf8).write(to: script)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: Self.sqlite)
-    p.arguments = [":memory:"]
-    p.standardInput = try FileHandle(forReadingFrom: script)
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let stderr = String(decoding: e, as: UTF8.self)
-    if !stderr.isEmpty { return "error: " + stderr }
-    return String(decoding: o, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    let r = try SQLiteShell.run(".bail on\n" + setup + ".mode csv\n.headers on\n" + statement, in: dir)
+    if !r.stderr.isEmpty { return "error: " + r.stderr }
+    return r.stdout.replacingOccurrences(of: "\r\n", with: "\n")
   }
 
   func testNamesThatAnEngineCouldMisread() throws {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.sqlite), "sqlite3 is not installed")
+    try XCTSkipUnless(SQLiteShell.isInstalled, "sqlite3 is not installed")
     let (s, setup) = try session(
       [
         ("a", "id,value,index,b_id,bc_id\n1,x,5,b1,bc1\n2,x,7,b2,bc2\n3,y,1,b1,bc2\n4,,2,b2,bc1\n"),
