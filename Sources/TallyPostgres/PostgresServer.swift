@@ -60,12 +60,23 @@ final class PostgresServer: DatabaseServer {
 
   /// A future's value, waited for on this thread: given up after `seconds`, or when the user
   /// interrupts (Ctrl-C), after `abandon` has closed what the future stands for.
-  static func wait<T: Sendable>(_ future: EventLoopFuture<T>, seconds: Int, abandon: () -> Void) throws -> T {
+  /// A connection that closes while a statement waits ends the wait with `Closed`: a query sent
+  /// on a closing connection is otherwise never answered.
+  static func wait<T: Sendable>(
+    _ future: EventLoopFuture<T>, seconds: Int, closing: EventLoopFuture<Void>? = nil, abandon: () -> Void
+  ) throws -> T {
     let done = DispatchSemaphore(value: 0)
     let box = ResultBox<T>()
     future.whenComplete { r in
       box.set(r)
       done.signal()
+    }
+    closing?.whenComplete { _ in
+      // Let an answer already on its way arrive first.
+      future.eventLoop.scheduleTask(in: .milliseconds(200)) {
+        box.set(.failure(Closed()), ifEmpty: true)
+        done.signal()
+      }
     }
     let deadline = DispatchTime.now() + .seconds(seconds)
     var why: String?
@@ -127,11 +138,11 @@ final class PostgresServer: DatabaseServer {
 
   func rows(_ sql: String) throws -> [[String?]] {
     do {
+      if connection.isClosed { throw Closed() }
       return try run(sql)
-    } catch let e as PSQLError
-      where [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(e.code)
-    {
-      // The server dropped the connection (a restart, an idle timeout): connect again, once.
+    } catch let e where Self.isClosedConnection(e) {
+      // The server dropped the connection (a restart, an idle timeout, an administrator's
+      // pg_terminate_backend): connect again, once.
       connection = try Self.open(configuration, url: url, logger: logger)
       do {
         return try run(sql)
@@ -148,17 +159,35 @@ final class PostgresServer: DatabaseServer {
   /// Runs a statement on the open connection, waiting at most the statement timeout and a half minute.
   func run(_ sql: String) throws -> [[String?]] {
     let c = connection
-    let result = try Self.wait(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger), seconds: Self.statementSeconds + 30) {
+    let result = try Self.wait(
+      connection.query(PostgresQuery(unsafeSQL: sql), logger: logger), seconds: Self.statementSeconds + 30, closing: c.closeFuture
+    ) {
       let _: EventLoopFuture<Void> = c.close()  // the server stops the statement when its client goes
     }
     return result.rows.map { row in row.map { cell in cell.bytes.map { String(buffer: $0) } } }
   }
 
+  /// The connection is gone (rather than the statement failing): worth connecting again.
+  static func isClosedConnection(_ error: any Error) -> Bool {
+    if error is Closed { return true }
+    guard let e = error as? PSQLError else { return false }
+    if let state = e.serverInfo?[.sqlState] {
+      // 57P01 admin_shutdown (pg_terminate_backend), 57P02 crash_shutdown, 57P03 cannot_connect_now
+      return state == "57P01" || state == "57P02"
+    }
+    return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(e.code)
+  }
+
+  /// The connection closed before the statement was answered.
+  struct Closed: Error {}
+
   /// An error as Tally reports it: the server's message with its detail and hint, or why the
   /// server could not be reached. A password never appears, even where a message would echo it.
   static func describe(_ error: any Error, url: ConnectionURL) -> DatabaseServerError {
     var out: DatabaseServerError
-    if let e = error as? PSQLError {
+    if error is Closed {
+      out = DatabaseServerError("\(url.name) closed the connection", notes: ["connect again; is the server shutting down?"])
+    } else if let e = error as? PSQLError {
       if let info = e.serverInfo, let message = info[.message] {
         var notes: [String] = []
         if let d = info[.detail] { notes.append(d) }
@@ -217,6 +246,10 @@ final class PostgresServer: DatabaseServer {
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
   private var value: Result<T, any Error>?
-  func set(_ r: Result<T, any Error>) { lock.withLock { value = r } }
+  func set(_ r: Result<T, any Error>, ifEmpty: Bool = false) {
+    lock.withLock {
+      if !ifEmpty || value == nil { value = r }
+    }
+  }
   func get() -> Result<T, any Error>? { lock.withLock { value } }
 }

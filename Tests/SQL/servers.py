@@ -21,6 +21,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 
 PASSWORD = "S3cret-pa:ss@word!"
 WRONG = "not-the-Password-42"
@@ -226,6 +227,27 @@ def check(engine, tally, example, tz, formulas, port, certificate):
                     failures.append(f"eval {formula!r} --tz {zone}: {got.strip()[:300]} {err.strip()[:300]}, against {want.strip()[:300]}")
                 else:
                     agreed += 1
+
+        # A connection the server drops between two statements (an administrator's
+        # pg_terminate_backend, an idle timeout) is opened again: the REPL goes on.
+        repl = subprocess.Popen([tally, edges] + base, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        dropped = 0
+        for _ in range(100):
+            dropped = engine.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tally'")[0][0]
+            if dropped:
+                break
+            time.sleep(0.1)
+        try:
+            out, err = repl.communicate("count(sales) over 28d\n:quit\n", timeout=60)
+            _, want, _ = tally_run(["eval", "count(orders_file) over 28d", "--file", edges] + base)
+            if repl.returncode != 0 or not dropped or want.strip() not in out.split():
+                failures.append(f"a dropped connection (dropped {dropped}): exits {repl.returncode}: {out.strip()} {err.strip()}, expected {want.strip()}")
+            else:
+                agreed += 1
+            outputs.append(out + err)
+        except subprocess.TimeoutExpired:
+            repl.kill()
+            failures.append("a dropped connection: the next statement hangs")
 
         # A password from PGPASSWORD, for a URL written without one.
         plain = os.path.join(work, "pgpassword.kpi")
