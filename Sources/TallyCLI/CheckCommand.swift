@@ -55,6 +55,7 @@ struct CheckCommand: ParsableCommand {
     let session = try time.makeSession()
     if let root { try Self.requireDirectory(root) }
     session.root = root
+    session.readsOnlyNamedColumns = true  // only these files' formulas are evaluated
     try session.define(parsed: try SessionSetup.readDefinitions(try DefinitionFiles.collect(paths)), formulas: false)
     let report = try session.runChecks()
     let out: String

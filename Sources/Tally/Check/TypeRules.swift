@@ -45,7 +45,8 @@ func binaryType(_ op: BinaryOp, _ l: ValueType, _ r: ValueType) -> ValueType? {
   case .div:
     switch (l, r) {
     case (.duration, .int), (.duration, .number), (.duration, .null): return .duration
-    case (.duration, .duration): return .number
+    // A null, or a column whose type is not known yet, over a duration may be a duration's ratio.
+    case (.duration, .duration), (.null, .duration): return .number
     default: return (l.isNumeric || l == .null) && (r.isNumeric || r == .null) ? .number : nil
     }
   }

@@ -7,7 +7,8 @@ struct CSVReader {
   let delimiter: UInt8
   let zone: Zone
 
-  func read(name: String) throws -> Dataset {
+  /// The file as a dataset; with `keeping`, of only the columns so named.
+  func read(name: String, keeping: Set<String>? = nil) throws -> Dataset {
     try bytes.withUnsafeBytes { raw -> Dataset in
       let p = raw.bindMemory(to: UInt8.self)
       var start = 0
@@ -34,13 +35,20 @@ struct CSVReader {
         if !seen.insert(n).inserted { throw TallyError(.dataError(DataMessage.duplicateHeader(n), file: path, line: 1)) }
       }
       let columns = header.names.count
+      // The slot of each column kept (-1 for one left out).
+      var slots = [Int](repeating: -1, count: columns)
+      var kept: [String] = []
+      for (i, n) in header.names.enumerated() where keeping?.contains(n) ?? true {
+        slots[i] = kept.count
+        kept.append(n)
+      }
       // Pass 1: structure and types.
-      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: columns))
+      var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: kept.count), slots: slots)
       _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &infer, limit: nil)
       // Pass 2: typed buffers.
-      var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) })
+      var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) }, slots: slots)
       _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &build, limit: nil)
-      let cols = zip(header.names, zip(build.builders, infer.inferrers)).map { name, b in
+      let cols = zip(kept, zip(build.builders, infer.inferrers)).map { name, b in
         Column(name: name, vector: b.0.finish(), textOrigin: b.0.type == .string ? b.1.textAt : nil)
       }
       var ds = Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)

@@ -8,8 +8,10 @@ struct HeaderSink: FieldSink {
   mutating func endRecord() {}
 }
 
+/// Observes each kept column's values (`slots`: a column's place among the kept, or -1).
 struct InferSink: FieldSink {
   var inferrers: [TypeInferrer]
+  let slots: [Int]
   var rows = 0
   var line = 0
   var lines = RowLines()
@@ -18,15 +20,18 @@ struct InferSink: FieldSink {
     lines.record(row: rows, line: line)
   }
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
-    inferrers[column].observe(p, start, end, line: line)
+    let k = slots[column]
+    if k >= 0 { inferrers[k].observe(p, start, end, line: line) }
   }
   mutating func endRecord() { rows += 1 }
 }
 
 struct BuildSink: FieldSink {
   var builders: [ColumnBuilder]
+  let slots: [Int]
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {
-    builders[column].append(p, start, end)
+    let k = slots[column]
+    if k >= 0 { builders[k].append(p, start, end) }
   }
   mutating func endRecord() {}
 }

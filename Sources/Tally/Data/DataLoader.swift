@@ -6,8 +6,10 @@ import Foundation
 /// field counts, UTF-8) and infers each column's type from all of its values; the second
 /// converts every field straight into the column's typed buffer.
 @_spi(Stages) public enum DataLoader {
-  /// Loads a file as a dataset. Values without a UTC offset are read in `zone`.
-  public static func load(name: String, path: String, zone: Zone) throws -> Dataset {
+  /// Loads a file as a dataset. Values without a UTC offset are read in `zone`. With
+  /// `columns`, a CSV or TSV file's other columns are left out (their fields still delimited
+  /// and counted, so a malformed record is an error all the same).
+  public static func load(name: String, path: String, zone: Zone, columns: Set<String>? = nil) throws -> Dataset {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
       let dir = Paths.directory(of: path)
@@ -29,7 +31,7 @@ import Foundation
     }
     let bytes = data
     let delimiter: UInt8 = lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 9 : 44
-    return try CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: zone).read(name: name)
+    return try CSVReader(path: path, bytes: bytes, delimiter: delimiter, zone: zone).read(name: name, keeping: columns)
   }
 
   /// The column names of a file's header, read from its first bytes only; nil when they

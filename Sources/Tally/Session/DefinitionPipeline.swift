@@ -43,12 +43,30 @@ extension Session {
     let known = Set(diagnostics.map(\.key))
     diagnostics += DiagnosticFilter.withoutUses(of: Set(parsed.unparsed.keys), resolveNames(parsed)).filter { !known.contains($0.key) }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
+    if readsOnlyNamedColumns, !allowsRedefinition { columnsNamed = Self.names(in: parsed.statements.map(\.0.source)) }
+    defer { columnsNamed = nil }
     try defineChecked(parsed.statements)  // load, then check
     var next = state.sourceOrder
     var seen = Set(next)
     for (p, _) in sources where seen.insert(p.source.name).inserted { next.append(p.source.name) }
     state.sourceOrder = next
     return parsed.statements.map(\.0)
+  }
+
+  /// Every name and string the sources write (a column is read by one of them, bare,
+  /// backquoted, or as a `time` clause's name): more than the columns formulas read, never less.
+  static func names(in sources: [Source]) -> Set<String> {
+    var out = Set<String>()
+    var seen = Set<String>()
+    for source in sources where seen.insert(source.name).inserted {
+      for token in Lexer.lex(source).tokens {
+        switch token.kind {
+        case .identifier(let s), .quotedIdentifier(let s), .string(let s): out.insert(s)
+        default: break
+        }
+      }
+    }
+    return out
   }
 
   /// Stage 1: every source parsed, and the names they define twice (or that the session

@@ -24,6 +24,12 @@ public final class Session {
   public var timeColumnOverrides: [String: String] = [:]
   /// Loaded files shared between sessions (by path), so that several sessions read a file once.
   public var cache: DatasetCache?
+  /// When true (`tally check`), a data file's columns that no formula of the definitions
+  /// names are not read, only checked for their structure: for a session that evaluates only
+  /// the formulas it was defined with. The REPL, which takes new formulas, reads every column.
+  public var readsOnlyNamedColumns = false
+  /// The names the definitions' formulas may read a column by, with `readsOnlyNamedColumns`.
+  var columnsNamed: Set<String>?
 
   /// Everything defined so far. Changing it drops what was derived from it.
   var state = SessionState() {
@@ -69,7 +75,7 @@ public final class Session {
   var settings: DefinitionSettings {
     DefinitionSettings(
       zone: zone, root: root, datasetOverrides: datasetOverrides, timeColumnOverrides: timeColumnOverrides,
-      allowsRedefinition: allowsRedefinition, cache: cache)
+      allowsRedefinition: allowsRedefinition, cache: cache, columnsNamed: columnsNamed)
   }
 
   /// The engine that runs plans over the loaded data: the in-memory executor.

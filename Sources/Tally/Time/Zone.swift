@@ -5,8 +5,14 @@ public final class Zone: @unchecked Sendable {
   /// The zone.
   public let timeZone: TimeZone
   private let fixed: Int?
+  /// A named zone's periods from 1900 to 2100: `periodStarts[i]` (seconds) starts a period of
+  /// `periodOffsets[i]`, read without a lock; other instants go through the cache below.
+  private let periodStarts: [Int64]
+  private let periodOffsets: [Int32]
   private var cache: [Int64: Int32] = [:]
   private let lock = NSLock()
+  static let periodsFrom: Int64 = -2_208_988_800  // 1900-01-01
+  static let periodsTo: Int64 = 4_102_444_800  // 2100-01-01
 
   /// A zone from an IANA name (`Asia/Shanghai`), `UTC`, or a fixed offset (`+08:00`).
   public init?(_ name: String) {
@@ -14,6 +20,8 @@ public final class Zone: @unchecked Sendable {
       guard let tz = TimeZone(secondsFromGMT: o) else { return nil }
       timeZone = tz
       fixed = o
+      periodStarts = []
+      periodOffsets = []
       return
     }
     // Names are matched exactly, then ignoring case (`utc`, `asia/shanghai`).
@@ -22,6 +30,23 @@ public final class Zone: @unchecked Sendable {
     timeZone = tz
     let probe = [0.0, 1e9, 1.6e9, 1.8e9, -1e9].map { tz.secondsFromGMT(for: Date(timeIntervalSince1970: $0)) }
     fixed = Set(probe).count == 1 && tz.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: -2e9)) == nil ? probe[0] : nil
+    (periodStarts, periodOffsets) = fixed == nil ? Self.periods(tz) : ([], [])
+  }
+
+  /// The zone's periods of one offset between 1900 and 2100, from its transitions.
+  static func periods(_ tz: TimeZone) -> ([Int64], [Int32]) {
+    var starts = [periodsFrom]
+    var offsets = [Int32(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(periodsFrom))))]
+    var t = Date(timeIntervalSince1970: Double(periodsFrom))
+    while let next = tz.nextDaylightSavingTimeTransition(after: t), next.timeIntervalSince1970 < Double(periodsTo), next > t {
+      let o = Int32(tz.secondsFromGMT(for: next))
+      if o != offsets.last {
+        starts.append(Int64(next.timeIntervalSince1970.rounded(.down)))
+        offsets.append(o)
+      }
+      t = next
+    }
+    return (starts, offsets)
   }
 
   /// UTC.
@@ -30,6 +55,15 @@ public final class Zone: @unchecked Sendable {
   /// Seconds east of UTC at an instant given in seconds.
   public func offset(atSeconds t: Int64) -> Int {
     if let fixed { return fixed }
+    if t >= Self.periodsFrom, t < Self.periodsTo {
+      var lo = 0
+      var hi = periodStarts.count
+      while hi - lo > 1 {
+        let mid = (lo + hi) / 2
+        if periodStarts[mid] <= t { lo = mid } else { hi = mid }
+      }
+      return Int(periodOffsets[lo])
+    }
     let bucket = t >= 0 ? t / 900 : (t - 899) / 900
     lock.lock()
     let hit = cache[bucket]
