@@ -15,8 +15,8 @@ struct ByteDictionary {
     return h
   }
 
-  /// The code of the string in `p[s..<e]`, adding it when new.
-  mutating func code(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int32 {
+  /// The code of the string in `p[s..<e]`, adding it when new (as `string`, when it is given).
+  mutating func code(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, string: String? = nil) -> Int32 {
     let h = ByteDictionary.hash(p, s, e)
     let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: h) & mask
@@ -32,13 +32,20 @@ struct ByteDictionary {
       i = (i + 1) & mask
     }
     let c = Int32(strings.count)
-    strings.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
+    strings.append(string ?? String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
     arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[s..<e]))
     starts.append(arena.count)
     hashes.append(h)
     slots[i] = c
     if strings.count * 2 > slots.count { grow() }
     return c
+  }
+
+  /// Adds another dictionary's strings; returns the code here of each of its codes.
+  mutating func merge(_ other: ByteDictionary) -> [Int32] {
+    other.arena.withUnsafeBufferPointer { a in
+      (0..<other.strings.count).map { k in code(a, other.starts[k], other.starts[k + 1], string: other.strings[k]) }
+    }
   }
 
   private mutating func grow() {

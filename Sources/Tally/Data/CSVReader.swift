@@ -6,6 +6,9 @@ struct CSVReader {
   let bytes: Data
   let delimiter: UInt8
   let zone: Zone
+  /// Pass 2 reads parts of at least this many rows, one per thread (of `threads`), in parallel.
+  var partRows = 200_000
+  var threads = ProcessInfo.processInfo.activeProcessorCount
 
   /// The file as a dataset; with `keeping`, of only the columns so named.
   func read(name: String, keeping: Set<String>? = nil) throws -> Dataset {
@@ -44,16 +47,53 @@ struct CSVReader {
       }
       // Pass 1: structure and types.
       var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: kept.count), slots: slots)
+      infer.markEvery = max(1, min(16384, partRows / 4))
       _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &infer, limit: nil)
-      // Pass 2: typed buffers.
-      var build = BuildSink(builders: infer.inferrers.map { ColumnBuilder(type: $0.type, zone: zone, capacity: infer.rows) }, slots: slots)
-      _ = try scan(p, from: afterHeader.offset, line: afterHeader.line, columns: columns, sink: &build, limit: nil)
+      // Pass 2: typed buffers, in parts read in parallel from the records pass 1 marked.
+      let types = infer.inferrers.map(\.type)
+      let parts =
+        infer.marks.isEmpty
+        ? [(offset: afterHeader.offset, line: afterHeader.line, rows: 0)]
+        : Self.parts(infer.marks, rows: infer.rows, threads: threads, partRows: partRows)
+      let built = Parts<BuildSink>(count: parts.count)
+      let bytes = Shared(p)
+      let slotOf = slots
+      DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+        let part = parts[k]
+        var sink = BuildSink(builders: types.map { ColumnBuilder(type: $0, zone: zone, capacity: part.rows) }, slots: slotOf)
+        built.set(k) {
+          _ = try scan(bytes.value, from: part.offset, line: part.line, columns: columns, sink: &sink, limit: part.rows)
+          return sink
+        }
+      }
+      var build = try built.get(0)
+      for k in 1..<max(1, parts.count) {
+        let part = try built.get(k)
+        for c in build.builders.indices { build.builders[c].values.append(contentsOf: part.builders[c].values) }
+      }
       let cols = zip(kept, zip(build.builders, infer.inferrers)).map { name, b in
         Column(name: name, vector: b.0.finish(), textOrigin: b.0.type == .string ? b.1.textAt : nil)
       }
       var ds = Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
       ds.rowLines = infer.lines
       return ds
+    }
+  }
+
+  /// Where pass 2's parts start: about equal numbers of rows, one part per thread, for files
+  /// big enough to gain from it. `marks` are records pass 1 noted, from the first (at least one).
+  static func parts(_ marks: [RecordMark], rows: Int, threads: Int, partRows: Int) -> [(offset: Int, line: Int, rows: Int)] {
+    let count = max(1, min(threads, rows / partRows, marks.count))
+    var starts: [RecordMark] = []
+    for k in 0..<count {
+      let want = rows * k / count
+      // The last mark at or before the part's share.
+      var m = marks.last { $0.row <= want } ?? marks[0]
+      if let last = starts.last, m.row <= last.row { m = last }
+      if starts.last?.row != m.row { starts.append(m) }
+    }
+    return starts.enumerated().map { k, m in
+      (m.offset, m.line, (k + 1 < starts.count ? starts[k + 1].row : rows) - m.row)
     }
   }
 
@@ -75,7 +115,7 @@ struct CSVReader {
         continue
       }
       let recordLine = line
-      sink.startRecord(line: recordLine)
+      sink.startRecord(line: recordLine, offset: i)
       var col = 0
       while true {
         if i < n, p[i] == 34 {
@@ -193,4 +233,35 @@ func lineAndColumn(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) -> (line: Int
   if line == 1, p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { lineStart = min(3, end) }
   let prefix = String(decoding: UnsafeBufferPointer(rebasing: p[lineStart..<end]), as: UTF8.self)
   return (line, prefix.count + 1)
+}
+
+/// A value handed to the threads that read parts of one file, which only read it.
+struct Shared<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// What each part gives, written by the thread that reads it (each its own slot) and read
+/// once they are all done.
+final class Parts<T>: @unchecked Sendable {
+  private let slots: UnsafeMutablePointer<Result<T, any Error>?>
+  let count: Int
+
+  init(count: Int) {
+    self.count = count
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil, count: count)
+  }
+
+  deinit {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+
+  func set(_ k: Int, _ body: () throws -> T) { slots[k] = Result(catching: body) }
+
+  func get(_ k: Int) throws -> T {
+    guard let r = slots[k] else { throw TallyError([]) }
+    return try r.get()
+  }
 }

@@ -8,6 +8,13 @@ struct HeaderSink: FieldSink {
   mutating func endRecord() {}
 }
 
+/// A record's row, byte offset and line.
+struct RecordMark {
+  var row: Int
+  var offset: Int
+  var line: Int
+}
+
 /// Observes each kept column's values (`slots`: a column's place among the kept, or -1).
 struct InferSink: FieldSink {
   var inferrers: [TypeInferrer]
@@ -15,8 +22,12 @@ struct InferSink: FieldSink {
   var rows = 0
   var line = 0
   var lines = RowLines()
-  mutating func startRecord(line: Int) {
+  /// Every `markEvery`th record, from the first: where pass 2 may start a part.
+  var marks: [RecordMark] = []
+  var markEvery = 16384
+  mutating func startRecord(line: Int, offset: Int) {
     self.line = line
+    if rows % markEvery == 0 { marks.append(RecordMark(row: rows, offset: offset, line: line)) }
     lines.record(row: rows, line: line)
   }
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) {

@@ -2,14 +2,14 @@ import Foundation
 
 /// Receives the fields of a CSV scan.
 protocol FieldSink {
-  /// A record starts at this line.
-  mutating func startRecord(line: Int)
+  /// A record starts at this line and byte offset.
+  mutating func startRecord(line: Int, offset: Int)
   mutating func field(_ column: Int, _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool)
   mutating func endRecord()
 }
 
 extension FieldSink {
-  mutating func startRecord(line: Int) {}
+  mutating func startRecord(line: Int, offset: Int) {}
 }
 
 /// Infers a column's type from its values, narrowest first: int, number, bool, time, else string.

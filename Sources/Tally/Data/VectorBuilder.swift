@@ -56,6 +56,22 @@ struct VectorBuilder {
     }
   }
 
+  /// Appends the values of another builder of the same type (a part of the same column).
+  mutating func append(contentsOf other: VectorBuilder) {
+    valid += other.valid
+    anyNull = anyNull || other.anyNull
+    switch type {
+    case .int, .time, .duration: ints += other.ints
+    case .number: numbers += other.numbers
+    case .bool: bools += other.bools
+    case .string, .null:
+      let codeOf = strings.merge(other.strings)
+      codes.reserveCapacity(codes.count + other.codes.count)
+      // A null's code (0) means nothing, even where the other part has no strings.
+      for c in other.codes { codes.append(codeOf.isEmpty ? 0 : codeOf[Int(c)]) }
+    }
+  }
+
   /// The vector built.
   func finish() -> Vector {
     let data: ColumnData
