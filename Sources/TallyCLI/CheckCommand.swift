@@ -29,6 +29,13 @@ struct CheckCommand: ParsableCommand {
   var strict = false
 
   @Option(
+    name: .customLong("repeat"),
+    help: ArgumentHelp(
+      "Evaluate every metric and assert N more times over the loaded data, from nothing computed, and report the best round's time on standard error: a benchmark of evaluation alone.",
+      valueName: "N"))
+  var rounds: Int?
+
+  @Option(
     name: .long, help: ArgumentHelp("Refuse dataset paths outside this directory (after resolving '..' and links).", valueName: "DIR"))
   var root: String?
 
@@ -43,6 +50,24 @@ struct CheckCommand: ParsableCommand {
     }
   }
 
+  /// `--repeat N`: the best and the median round of N evaluations over the loaded data.
+  static func benchmark(_ session: Session, rounds: Int) throws {
+    var seconds: [Double] = []
+    for _ in 0..<rounds {
+      session.forgetResults()
+      let started = ContinuousClock.now
+      _ = try session.runChecks()
+      let took = ContinuousClock.now - started
+      seconds.append(Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
+    }
+    seconds.sort()
+    let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
+    FileHandle.standardError.write(
+      Data(
+        "evaluated \(session.metrics.count) metrics and \(session.asserts.count) asserts \(rounds) times over the loaded data: best round \(ms(seconds[0])), median \(ms(seconds[seconds.count / 2]))\n"
+          .utf8))
+  }
+
   /// `--root DIR` names a directory that exists.
   static func requireDirectory(_ root: String) throws {
     var isDirectory: ObjCBool = false
@@ -52,12 +77,20 @@ struct CheckCommand: ParsableCommand {
   }
 
   private func check() throws {
+    if let rounds {
+      guard rounds > 0 else {
+        throw TallyError(
+          Diagnostic(
+            .error, DriverMessage.roundsNotPositive(rounds), at: .file("--repeat", line: nil, column: nil), notes: ["as in --repeat 10"]))
+      }
+    }
     let session = try time.makeSession()
     if let root { try Self.requireDirectory(root) }
     session.root = root
     session.readsOnlyNamedColumns = true  // only these files' formulas are evaluated
     try session.define(parsed: try SessionSetup.readDefinitions(try DefinitionFiles.collect(paths)), formulas: false)
     let report = try session.runChecks()
+    if let rounds { try Self.benchmark(session, rounds: rounds) }
     let out: String
     switch format {
     case .table: out = Report.table(report, zone: session.zone, color: Terminal.stdoutIsTTY, maxCellWidth: Terminal.columns)

@@ -30,8 +30,8 @@ struct EvalCommand: ParsableCommand {
   var format: Format = .table
 
   func run() throws {
-    let session = try options.makeSession()
     let formula = CommandLineArguments.evalFormula(expression)
+    let session = try options.makeSession(only: [formula])
     let result = try session.evaluate(formula)
     let out: String
     switch format {

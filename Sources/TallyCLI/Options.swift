@@ -35,8 +35,10 @@ struct SessionOptions: ParsableArguments {
 
   /// A session with the zone, as-of, data and files loaded (`SessionSetup.session`); what a
   /// `--data` replaces is said on stderr.
-  func makeSession() throws -> Session {
-    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file) {
+  /// A session for the definitions; with `only`, for evaluating only those formulas (the
+  /// files' columns they cannot name are not read).
+  func makeSession(only formulas: [String]? = nil) throws -> Session {
+    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file, only: formulas) {
       FileHandle.standardError.write(Data($0.utf8))
     }
   }

@@ -5,6 +5,7 @@ import Tally
 public enum DriverMessage: DiagnosticMessage {
   case noDefinitionFiles(String)
   case noSuchDirectory(String)
+  case roundsNotPositive(Int)
   case noSuchFileOrDirectory(String)
   case unknownZone(String)
   case malformedAsOf(String)
@@ -21,6 +22,7 @@ public enum DriverMessage: DiagnosticMessage {
     switch self {
     case .noDefinitionFiles(let dir): return "no .kpi files in '\(dir)'"
     case .noSuchDirectory(let dir): return "no such directory '\(dir)'"
+    case .roundsNotPositive(let n): return "--repeat \(n): the number of rounds must be at least 1"
     case .noSuchFileOrDirectory(let p): return "no such file or directory '\(p)'"
     case .unknownZone(let z): return "unknown time zone '\(z)'"
     case .malformedAsOf(let s): return "malformed as-of '\(s)'"

@@ -29,12 +29,17 @@ public enum SessionSetup {
   /// A session in `zone` as of `asOf`, with the `--data` datasets and the `--file` definitions
   /// (files or directories of them). A `--data` dataset that a file also declares replaces the
   /// declared file (and its time column, when `,time=` is given), so the same definitions run
-  /// over another export; `note` is told so.
+  /// over another export; `note` is told so. With `formulas`, the session evaluates only those
+  /// (and the files' metrics): a file's columns that none of them names are not read.
   public static func session(
-    zone: Zone, asOf: Instant?, data: [String], files: [String], note: (String) -> Void = { _ in }
+    zone: Zone, asOf: Instant?, data: [String], files: [String], only formulas: [String]? = nil, note: (String) -> Void = { _ in }
   ) throws -> Session {
     let session = Session(zone: zone)
     session.asOf = asOf
+    if let formulas {
+      session.readsOnlyNamedColumns = true
+      session.formulasToCome = formulas
+    }
     let paths = files.isEmpty ? [] : try DefinitionFiles.collect(files)
     let parsed = try readDefinitions(paths)
     var declared: [String: String] = [:]  // dataset name -> where a file declares it

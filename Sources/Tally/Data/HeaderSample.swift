@@ -43,7 +43,8 @@ extension DataLoader {
           while end > after.offset, p[end - 1] != 10 { end -= 1 }
         }
         guard end > after.offset else { break }
-        var infer = InferSink(inferrers: [TypeInferrer](repeating: TypeInferrer(), count: sink.names.count), slots: Array(0..<sink.names.count))
+        var infer = InferSink(
+          inferrers: [TypeInferrer](repeating: TypeInferrer(), count: sink.names.count), slots: Array(0..<sink.names.count))
         let prefix = UnsafeBufferPointer(rebasing: p[0..<end])
         guard firstInvalidUTF8(prefix, from: after.offset) == nil else { break }
         guard (try? reader.scan(prefix, from: after.offset, line: after.line, columns: sink.names.count, sink: &infer, limit: nil)) != nil

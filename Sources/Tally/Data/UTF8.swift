@@ -1,10 +1,43 @@
 import Foundation
 
-/// The offset of the first byte that is not valid UTF-8, if any.
-func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+/// The offset of the first byte that is not valid UTF-8, if any: a big buffer is checked in
+/// parts, one per core, each from a character's first byte.
+func firstInvalidUTF8(
+  _ p: UnsafeBufferPointer<UInt8>, from start: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount, partBytes: Int = 8 << 20
+) -> Int? {
+  let count = max(1, min(threads, (p.count - start) / partBytes))
+  guard count > 1 else { return firstInvalidUTF8(p, from: start, to: p.count) }
+  // Part k starts at the first byte at or after its share that is not a continuation byte
+  // (at most three on), so that every character is checked by the part it starts in.
+  var starts = [start]
+  for k in 1..<count {
+    var s = start + (p.count - start) * k / count
+    var skipped = 0
+    while s < p.count, skipped < 3, p[s] & 0xC0 == 0x80 {
+      s += 1
+      skipped += 1
+    }
+    starts.append(max(s, starts[k - 1]))
+  }
+  starts.append(p.count)
+  let edges = starts
+  let found = Parts<Int?>(count: count)
+  let bytes = Shared(p)
+  DispatchQueue.concurrentPerform(iterations: count) { k in
+    found.set(k) { firstInvalidUTF8(bytes.value, from: edges[k], to: edges[k + 1]) }
+  }
+  for k in 0..<count {
+    if let at = try? found.get(k) { return at }
+  }
+  return nil
+}
+
+/// The offset of the first byte that is not valid UTF-8 among the characters that start in
+/// `start..<end` (the last may end past `end`).
+func firstInvalidUTF8(_ p: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
   var i = start
   let n = p.count
-  while i < n {
+  while i < end {
     // Eight ASCII bytes at a time.
     if i + 8 <= n, UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
       i += 8

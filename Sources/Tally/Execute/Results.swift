@@ -74,12 +74,51 @@ public struct GroupedValue: Sendable {
       case .time(let v): (x, this) = (v, .time)
       case .duration(let v): (x, this) = (v, .duration)
       case .bool(let b): (x, this) = (b ? 1 : 0, .bool)
+      case .string: return kind == nil ? stringRanks(keys) ?? generalRanks(keys) : generalRanks(keys)
       default: return generalRanks(keys)
       }
       // Int64.max itself is left to the general path, where it still sorts before null.
       guard kind == nil || kind == this, x != .max else { return generalRanks(keys) }
       kind = this
       out[i] = x
+    }
+    return out
+  }
+
+  /// Ranks of strings (and nulls), in code-point order, which is the order of their UTF-8
+  /// bytes: sorted by comparing bytes, with no hashing. Nil when another kind of value is met.
+  private static func stringRanks(_ keys: [Value]) -> [Int64]? {
+    var arena: [UInt8] = []
+    var starts = [Int](repeating: 0, count: keys.count + 1)
+    var present: [Int32] = []
+    present.reserveCapacity(keys.count)
+    for (i, k) in keys.enumerated() {
+      starts[i] = arena.count
+      switch k {
+      case .string(let s):
+        arena.append(contentsOf: s.utf8)
+        present.append(Int32(i))
+      case .null: break
+      default: return nil
+      }
+    }
+    starts[keys.count] = arena.count
+    var out = [Int64](repeating: .max, count: keys.count)
+    arena.withUnsafeBufferPointer { a in
+      let base = a.baseAddress ?? UnsafePointer(bitPattern: 1)!
+      // -1, 0 or 1 as the bytes of keys i and j compare.
+      func compare(_ i: Int, _ j: Int) -> Int32 {
+        let li = starts[i + 1] - starts[i]
+        let lj = starts[j + 1] - starts[j]
+        let c = memcmp(base + starts[i], base + starts[j], min(li, lj))
+        return c != 0 ? c : li < lj ? -1 : li > lj ? 1 : 0
+      }
+      present.sort { compare(Int($0), Int($1)) < 0 }
+      var rank: Int64 = 0
+      for (pos, i) in present.enumerated() {
+        if pos > 0, compare(Int(present[pos - 1]), Int(i)) != 0 { rank += 1 }
+        out[Int(i)] = rank
+      }
     }
     return out
   }

@@ -43,7 +43,10 @@ extension Session {
     let known = Set(diagnostics.map(\.key))
     diagnostics += DiagnosticFilter.withoutUses(of: Set(parsed.unparsed.keys), resolveNames(parsed)).filter { !known.contains($0.key) }
     if !diagnostics.isEmpty { throw TallyError(diagnostics) }
-    if readsOnlyNamedColumns, !allowsRedefinition { columnsNamed = Self.names(in: parsed.statements.map(\.0.source)) }
+    if readsOnlyNamedColumns, !allowsRedefinition {
+      let later = formulasToCome.enumerated().map { Source(name: "formula \($0.offset + 1)", text: $0.element) }
+      columnsNamed = Self.names(in: parsed.statements.map(\.0.source) + later)
+    }
     defer { columnsNamed = nil }
     try defineChecked(parsed.statements)  // load, then check
     var next = state.sourceOrder

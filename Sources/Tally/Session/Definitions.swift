@@ -240,10 +240,10 @@ struct Definitions {
       state.catalog.datasets[name]?.timeColumn = timeColumn ?? ""
     case .files:
       var ds: Dataset
-      if timeColumn != nil, let named = settings.columnsNamed {
+      if let timeColumn, let named = settings.columnsNamed {
         // Part of the file's columns: never shared with other sessions.
         let started = ContinuousClock.now
-        ds = try DataLoader.load(name: name, path: path, zone: settings.zone, columns: named)
+        ds = try DataLoader.load(name: name, path: path, zone: settings.zone, columns: named.union([timeColumn]))
         let took = ContinuousClock.now - started
         state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
       } else if let hit = settings.cache?.get(path, zone: settings.zone) {

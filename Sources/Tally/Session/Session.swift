@@ -28,6 +28,9 @@ public final class Session {
   /// names are not read, only checked for their structure: for a session that evaluates only
   /// the formulas it was defined with. The REPL, which takes new formulas, reads every column.
   public var readsOnlyNamedColumns = false
+  /// Formulas to be evaluated after the definitions (`tally eval`'s), whose names count as
+  /// read with `readsOnlyNamedColumns`.
+  public var formulasToCome: [String] = []
   /// The names the definitions' formulas may read a column by, with `readsOnlyNamedColumns`.
   var columnsNamed: Set<String>?
 
@@ -76,6 +79,14 @@ public final class Session {
     DefinitionSettings(
       zone: zone, root: root, datasetOverrides: datasetOverrides, timeColumnOverrides: timeColumnOverrides,
       allowsRedefinition: allowsRedefinition, cache: cache, columnsNamed: columnsNamed)
+  }
+
+  /// Forgets every result computed from the data (aggregates, filters, groups, the default
+  /// as-of), keeping the data, the key indexes and the checked plans: the next evaluation
+  /// computes from nothing, as a benchmark of evaluation wants.
+  public func forgetResults() {
+    engineCache = nil
+    defaultAsOfCache = nil
   }
 
   /// The engine that runs plans over the loaded data: the in-memory executor.

@@ -40,7 +40,9 @@ final class CSVPartsTests: XCTestCase {
         XCTAssertEqual(a.type, b.type, a.name)
         XCTAssertEqual(a.vector.nullCount, b.vector.nullCount, a.name)
         for row in 0..<one.rowCount where a.vector.value(at: row) != b.vector.value(at: row) {
-          XCTFail("\(threads) threads, parts of \(partRows): \(a.name) at row \(row) is \(a.vector.value(at: row)), not \(b.vector.value(at: row))")
+          XCTFail(
+            "\(threads) threads, parts of \(partRows): \(a.name) at row \(row) is \(a.vector.value(at: row)), not \(b.vector.value(at: row))"
+          )
           break
         }
         if case .string(let codes, let dictionary) = a.vector.data, case .string(_, let want) = b.vector.data {
