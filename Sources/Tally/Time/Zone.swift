@@ -6,9 +6,12 @@ public final class Zone: @unchecked Sendable {
   public let timeZone: TimeZone
   private let fixed: Int?
   /// A named zone's periods from 1900 to 2100: `periodStarts[i]` (seconds) starts a period of
-  /// `periodOffsets[i]`, read without a lock; other instants go through the cache below.
-  private let periodStarts: [Int64]
-  private let periodOffsets: [Int32]
+  /// `periodOffsets[i]`, read without a lock (nor reference counting: hot loops read them per
+  /// row); other instants go through the cache below.
+  private let periodStarts: UnsafeMutableBufferPointer<Int64>
+  private let periodOffsets: UnsafeMutableBufferPointer<Int32>
+  /// Where the last period starts: most data is in it.
+  private let lastStart: Int64
   private var cache: [Int64: Int32] = [:]
   private let lock = NSLock()
   static let periodsFrom: Int64 = -2_208_988_800  // 1900-01-01
@@ -20,8 +23,9 @@ public final class Zone: @unchecked Sendable {
       guard let tz = TimeZone(secondsFromGMT: o) else { return nil }
       timeZone = tz
       fixed = o
-      periodStarts = []
-      periodOffsets = []
+      periodStarts = .allocate(capacity: 0)
+      periodOffsets = .allocate(capacity: 0)
+      lastStart = .max
       return
     }
     // Names are matched exactly, then ignoring case (`utc`, `asia/shanghai`).
@@ -30,7 +34,12 @@ public final class Zone: @unchecked Sendable {
     timeZone = tz
     let probe = [0.0, 1e9, 1.6e9, 1.8e9, -1e9].map { tz.secondsFromGMT(for: Date(timeIntervalSince1970: $0)) }
     fixed = Set(probe).count == 1 && tz.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: -2e9)) == nil ? probe[0] : nil
-    (periodStarts, periodOffsets) = fixed == nil ? Self.periods(tz) : ([], [])
+    let (starts, offsets) = fixed == nil ? Self.periods(tz) : ([], [])
+    periodStarts = .allocate(capacity: starts.count)
+    _ = periodStarts.initialize(from: starts)
+    periodOffsets = .allocate(capacity: offsets.count)
+    _ = periodOffsets.initialize(from: offsets)
+    lastStart = starts.last ?? .max
   }
 
   /// The zone's periods of one offset between 1900 and 2100, from its transitions.
@@ -49,6 +58,11 @@ public final class Zone: @unchecked Sendable {
     return (starts, offsets)
   }
 
+  deinit {
+    periodStarts.deallocate()
+    periodOffsets.deallocate()
+  }
+
   /// UTC.
   public static let utc = Zone("UTC")!
 
@@ -56,6 +70,7 @@ public final class Zone: @unchecked Sendable {
   public func offset(atSeconds t: Int64) -> Int {
     if let fixed { return fixed }
     if t >= Self.periodsFrom, t < Self.periodsTo {
+      if t >= lastStart { return Int(periodOffsets[periodOffsets.count - 1]) }
       var lo = 0
       var hi = periodStarts.count
       while hi - lo > 1 {
