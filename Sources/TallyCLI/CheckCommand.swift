@@ -22,6 +22,8 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var time: TimeOptions
 
+  @OptionGroup var caching: CacheOptions
+
   @Option(name: .long, help: "Output format: table, json, junit or markdown.")
   var format: Format = .table
 
@@ -88,6 +90,7 @@ struct CheckCommand: ParsableCommand {
     if let root { try Self.requireDirectory(root) }
     session.root = root
     session.readsOnlyNamedColumns = true  // only these files' formulas are evaluated
+    session.columnCache = caching.columnCache
     try session.define(parsed: try SessionSetup.readDefinitions(try DefinitionFiles.collect(paths)), formulas: false)
     let report = try session.runChecks()
     if let rounds { try Self.benchmark(session, rounds: rounds) }

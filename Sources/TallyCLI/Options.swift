@@ -23,6 +23,22 @@ struct TimeOptions: ParsableArguments {
   func instant() throws -> Instant? { try SessionSetup.asOf(asOf) }
 }
 
+/// Where typed columns are kept between runs.
+struct CacheOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Keep the typed columns read from data files in this directory (default: .tally-cache/ next to each file), so that a run over unchanged files reads them instead of the text.",
+      valueName: "DIR"))
+  var cache: String?
+
+  @Flag(name: .customLong("no-cache"), help: "Read every data file as text; keep nothing between runs.")
+  var noCache = false
+
+  /// The cache the options ask for; nil with `--no-cache`.
+  var columnCache: ColumnCache? { noCache ? nil : ColumnCache(directory: cache) }
+}
+
 /// The data and definitions `eval` reads, with the time options.
 struct SessionOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A data file as a dataset: NAME=PATH, or NAME=PATH,time=COL.", valueName: "NAME=PATH[,time=COL]"))
@@ -33,12 +49,14 @@ struct SessionOptions: ParsableArguments {
 
   @OptionGroup var time: TimeOptions
 
+  @OptionGroup var caching: CacheOptions
+
   /// A session with the zone, as-of, data and files loaded (`SessionSetup.session`); what a
   /// `--data` replaces is said on stderr.
   /// A session for the definitions; with `only`, for evaluating only those formulas (the
   /// files' columns they cannot name are not read).
   func makeSession(only formulas: [String]? = nil) throws -> Session {
-    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file, only: formulas) {
+    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file, only: formulas, columnCache: caching.columnCache) {
       FileHandle.standardError.write(Data($0.utf8))
     }
   }

@@ -32,9 +32,11 @@ public enum SessionSetup {
   /// over another export; `note` is told so. With `formulas`, the session evaluates only those
   /// (and the files' metrics): a file's columns that none of them names are not read.
   public static func session(
-    zone: Zone, asOf: Instant?, data: [String], files: [String], only formulas: [String]? = nil, note: (String) -> Void = { _ in }
+    zone: Zone, asOf: Instant?, data: [String], files: [String], only formulas: [String]? = nil, columnCache: ColumnCache? = nil,
+    note: (String) -> Void = { _ in }
   ) throws -> Session {
     let session = Session(zone: zone)
+    session.columnCache = columnCache
     session.asOf = asOf
     if let formulas {
       session.readsOnlyNamedColumns = true

@@ -14,6 +14,12 @@ public struct Bitmap: Sendable, Equatable {
     if value, count % 64 != 0, !words.isEmpty { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
   }
 
+  /// A bitmap of `count` bits from its words (bits past `count` clear).
+  init(words: [UInt64], count: Int) {
+    self.words = words
+    self.count = count
+  }
+
   /// A bitmap with bit i set when `bits[i]` is true.
   public init(_ bits: [Bool]) {
     self.init(count: bits.count, value: false)

@@ -76,6 +76,7 @@ struct CSVReader {
       }
       var ds = Dataset(name: name, path: path, columns: cols, rowCount: infer.rows)
       ds.rowLines = infer.lines
+      ds.unreadColumns = zip(header.names, slots).filter { $0.1 < 0 }.map(\.0)
       return ds
     }
   }

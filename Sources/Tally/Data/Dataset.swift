@@ -33,6 +33,8 @@ public struct Dataset: Sendable {
   public var rowLines = RowLines()
   /// For a table that stays on a database server, where it is: the dataset then holds no rows.
   public var server: ServerTable?
+  /// The file's columns that were not read (no formula could name them), in file order.
+  public var unreadColumns: [String] = []
   private var index: [String: Int]
 
   /// Where its rows come from, as messages name it: a file or a server.
@@ -84,6 +86,15 @@ public struct RowLines: Sendable {
 
   /// An empty map (a dataset not read from a file).
   public init() {}
+
+  /// The map as its parts, for the column cache: the jumps, the last row and its line.
+  var parts: (jumps: [(row: Int, line: Int)], last: (row: Int, line: Int)) { (jumps, last) }
+
+  /// A map from its parts.
+  init(jumps: [(row: Int, line: Int)], last: (row: Int, line: Int)) {
+    self.jumps = jumps
+    self.last = last
+  }
 
   /// Records that row `row` (each row once, in order) starts on line `line`.
   mutating func record(row: Int, line: Int) {

@@ -11,6 +11,8 @@ struct DefinitionSettings {
   /// When set, the names formulas may read a column by: a CSV or TSV dataset with a time
   /// column (which settles its default) reads only the columns named so.
   var columnsNamed: Set<String>?
+  /// Typed columns kept between runs.
+  var columnCache: ColumnCache?
 }
 
 /// How a `dataset` statement reads its file.
@@ -240,12 +242,17 @@ struct Definitions {
       state.catalog.datasets[name]?.timeColumn = timeColumn ?? ""
     case .files:
       var ds: Dataset
-      if let timeColumn, let named = settings.columnsNamed {
+      // The columns that may be named, when only those are read.
+      let named = timeColumn.flatMap { t in settings.columnsNamed.map { $0.union([t]) } }
+      if let hit = settings.columnCache?.load(name: name, path: path, zone: settings.zone, named: named) {
+        ds = hit
+      } else if let named {
         // Part of the file's columns: never shared with other sessions.
         let started = ContinuousClock.now
-        ds = try DataLoader.load(name: name, path: path, zone: settings.zone, columns: named.union([timeColumn]))
+        ds = try DataLoader.load(name: name, path: path, zone: settings.zone, columns: named)
         let took = ContinuousClock.now - started
         state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        settings.columnCache?.store(ds, path: path, zone: settings.zone)
       } else if let hit = settings.cache?.get(path, zone: settings.zone) {
         ds = hit
         ds.name = name
@@ -255,6 +262,7 @@ struct Definitions {
         let took = ContinuousClock.now - started
         state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         settings.cache?.put(path, zone: settings.zone, ds)
+        settings.columnCache?.store(ds, path: path, zone: settings.zone)
       }
       try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
       state.loads[name] = LoadRecord(path: path, time: timeColumn, site: site)

@@ -28,6 +28,8 @@ public final class Session {
   /// names are not read, only checked for their structure: for a session that evaluates only
   /// the formulas it was defined with. The REPL, which takes new formulas, reads every column.
   public var readsOnlyNamedColumns = false
+  /// Where typed columns are kept between runs (`tally check`, `tally eval`); nil for none.
+  public var columnCache: ColumnCache?
   /// Formulas to be evaluated after the definitions (`tally eval`'s), whose names count as
   /// read with `readsOnlyNamedColumns`.
   public var formulasToCome: [String] = []
@@ -78,7 +80,8 @@ public final class Session {
   var settings: DefinitionSettings {
     DefinitionSettings(
       zone: zone, root: root, datasetOverrides: datasetOverrides, timeColumnOverrides: timeColumnOverrides,
-      allowsRedefinition: allowsRedefinition, cache: cache, columnsNamed: columnsNamed)
+      allowsRedefinition: allowsRedefinition, cache: cache, columnsNamed: columnsNamed,
+      columnCache: columnCache)
   }
 
   /// Forgets every result computed from the data (aggregates, filters, groups, the default
