@@ -56,7 +56,9 @@ struct SessionOptions: ParsableArguments {
   /// A session for the definitions; with `only`, for evaluating only those formulas (the
   /// files' columns they cannot name are not read).
   func makeSession(only formulas: [String]? = nil) throws -> Session {
-    try SessionSetup.session(zone: try time.zone(), asOf: try time.instant(), data: data, files: file, only: formulas, columnCache: caching.columnCache) {
+    try SessionSetup.session(
+      zone: try time.zone(), asOf: try time.instant(), data: data, files: file, only: formulas, columnCache: caching.columnCache
+    ) {
       FileHandle.standardError.write(Data($0.utf8))
     }
   }
