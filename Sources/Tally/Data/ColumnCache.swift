@@ -25,15 +25,19 @@ public struct ColumnCache: Sendable {
       let data = try? Data(contentsOf: URL(fileURLWithPath: entry), options: .alwaysMapped)
     else { return nil }
     return data.withUnsafeBytes { raw -> Dataset? in
-      var r = CacheReader(raw)
+      // The body's hash, last: a bit flipped anywhere is a miss, not a wrong answer.
+      guard raw.count >= 8 else { return nil }
+      let body = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 8)])
+      guard raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self) == Self.hash(body).littleEndian else { return nil }
+      var r = CacheReader(body)
       guard r.bytes(Self.magic.count) == Self.magic, r.bytes(identity.count) == identity else { return nil }
-      guard let rows = r.int(), let columnCount = r.int() else { return nil }
+      guard let rows = r.count(), let columnCount = r.count() else { return nil }
       var columns: [Column] = []
       for _ in 0..<columnCount {
         guard let column = r.column(rows: rows) else { return nil }
         columns.append(column)
       }
-      guard let unreadCount = r.int() else { return nil }
+      guard let unreadCount = r.count() else { return nil }
       var unread: [String] = []
       for _ in 0..<unreadCount {
         guard let s = r.string() else { return nil }
@@ -41,7 +45,7 @@ public struct ColumnCache: Sendable {
       }
       // Every column the formulas may name must be there.
       if let named { if unread.contains(where: named.contains) { return nil } } else if !unread.isEmpty { return nil }
-      guard let jumpCount = r.int() else { return nil }
+      guard let jumpCount = r.count() else { return nil }
       var jumps: [(row: Int, line: Int)] = []
       for _ in 0..<jumpCount {
         guard let row = r.int(), let line = r.int() else { return nil }
@@ -55,9 +59,10 @@ public struct ColumnCache: Sendable {
     }
   }
 
-  /// Writes the entry of a dataset read from `path` in `zone`; nothing when it cannot.
-  func store(_ ds: Dataset, path: String, zone: Zone) {
-    guard let entry = entryPath(path, zone: zone), let identity = Self.identity(of: path, zone: zone) else { return }
+  /// Writes the entry of a dataset read from `path` in `zone`; nothing when it cannot, or
+  /// when the file is no longer what it was before it was read (`identity`).
+  func store(_ ds: Dataset, path: String, zone: Zone, identity before: [UInt8]?) {
+    guard let entry = entryPath(path, zone: zone), let identity = Self.identity(of: path, zone: zone), identity == before else { return }
     var w = CacheWriter()
     w.out += Self.magic
     w.out += identity
@@ -74,8 +79,10 @@ public struct ColumnCache: Sendable {
     }
     w.int(last.row)
     w.int(last.line)
+    let h = w.out.withUnsafeBytes { Self.hash($0) }
+    withUnsafeBytes(of: h.littleEndian) { w.out += $0 }
     let dir = Paths.directory(of: entry)
-    let temporary = entry + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+    let temporary = entry + ".\(UUID().uuidString).tmp"
     do {
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
       try Data(w.out).write(to: URL(fileURLWithPath: temporary))
@@ -103,8 +110,13 @@ public struct ColumnCache: Sendable {
     defer { try? handle.close() }
     var w = CacheWriter()
     w.int(Int(st.st_size))
-    w.int(Int(st.st_mtim.tv_sec))
-    w.int(Int(st.st_mtim.tv_nsec))
+    #if canImport(Darwin)
+      w.int(Int(st.st_mtimespec.tv_sec))
+      w.int(Int(st.st_mtimespec.tv_nsec))
+    #else
+      w.int(Int(st.st_mtim.tv_sec))
+      w.int(Int(st.st_mtim.tv_nsec))
+    #endif
     w.string(zone.timeZone.identifier)
     let block: UInt64 = 64 << 10
     let size = UInt64(st.st_size)
@@ -120,6 +132,24 @@ public struct ColumnCache: Sendable {
       w.int(Int(bitPattern: UInt(h)))
     }
     return w.out
+  }
+}
+
+extension ColumnCache {
+  /// A hash of bytes, eight at a time.
+  static func hash(_ p: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var i = 0
+    while i + 8 <= p.count {
+      h = (h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+      h ^= h >> 29
+      i += 8
+    }
+    while i < p.count {
+      h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3
+      i += 1
+    }
+    return h
   }
 }
 
@@ -189,20 +219,32 @@ private struct CacheReader {
     return Int(Int64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: Int64.self)))
   }
 
+  /// A count: not negative, and not more than the bytes left could hold.
+  mutating func count() -> Int? {
+    guard let n = int(), n >= 0, n <= p.count - i else { return nil }
+    return n
+  }
+
   mutating func string() -> String? {
-    guard let n = int(), n >= 0, i + n <= p.count else { return nil }
+    guard let n = int(), n >= 0, n <= p.count - i else { return nil }
     defer { i += n }
     return String(decoding: UnsafeRawBufferPointer(rebasing: p[i..<(i + n)]), as: UTF8.self)
   }
 
   mutating func raw<T>(_: T.Type) -> [T]? {
-    guard let n = int(), n >= 0, i + n * MemoryLayout<T>.stride <= p.count else { return nil }
+    guard let n = int(), n >= 0, n <= (p.count - i) / MemoryLayout<T>.stride else { return nil }
     let bytes = n * MemoryLayout<T>.stride
     defer { i += bytes }
     return [T](unsafeUninitializedCapacity: n) { buffer, count in
       if bytes > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: p[i..<(i + bytes)])) }
       count = n
     }
+  }
+
+  /// Bits past the last row are clear, as a `Bitmap` keeps them.
+  static func clearPastEnd(_ words: [UInt64], _ rows: Int) -> Bool {
+    guard rows % 64 != 0, let last = words.last else { return true }
+    return last & ~((1 << UInt64(rows % 64)) - 1) == 0
   }
 
   mutating func column(rows: Int) -> Column? {
@@ -215,7 +257,7 @@ private struct CacheReader {
     guard let hasValid = int() else { return nil }
     var valid: Bitmap?
     if hasValid == 1 {
-      guard let words = raw(UInt64.self), words.count == (rows + 63) / 64 else { return nil }
+      guard let words = raw(UInt64.self), words.count == (rows + 63) / 64, Self.clearPastEnd(words, rows) else { return nil }
       valid = Bitmap(words: words, count: rows)
     }
     let data: ColumnData
@@ -227,17 +269,18 @@ private struct CacheReader {
       guard let a = raw(Double.self), a.count == rows else { return nil }
       data = .number(a)
     case .bool:
-      guard let words = raw(UInt64.self), words.count == (rows + 63) / 64 else { return nil }
+      guard let words = raw(UInt64.self), words.count == (rows + 63) / 64, Self.clearPastEnd(words, rows) else { return nil }
       data = .bool(Bitmap(words: words, count: rows))
     case .string, .null:
-      guard let codes = raw(Int32.self), codes.count == rows, let n = int(), n >= 0 else { return nil }
+      guard let codes = raw(Int32.self), codes.count == rows, let n = count() else { return nil }
       var dictionary: [String] = []
       dictionary.reserveCapacity(n)
       for _ in 0..<n {
         guard let s = string() else { return nil }
         dictionary.append(s)
       }
-      guard codes.allSatisfy({ $0 >= 0 && Int($0) < max(n, 1) }) else { return nil }
+      // Every code names a string; with none, every row is null.
+      guard codes.allSatisfy({ $0 >= 0 && Int($0) < max(n, 1) }), n > 0 || rows == 0 || valid?.popcount == 0 else { return nil }
       data = .string(codes: codes, dictionary: dictionary)
     }
     return Column(name: name, vector: Vector(type: type, data: data, valid: valid), textOrigin: origin)

@@ -61,7 +61,7 @@ extension Session {
   static func names(in sources: [Source]) -> Set<String> {
     var out = Set<String>()
     var seen = Set<String>()
-    for source in sources where seen.insert(source.name).inserted {
+    for source in sources where seen.insert(source.name + "\u{0}" + source.text).inserted {
       for token in Lexer.lex(source).tokens {
         switch token.kind {
         case .identifier(let s), .quotedIdentifier(let s), .string(let s): out.insert(s)

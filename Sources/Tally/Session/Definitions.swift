@@ -244,6 +244,8 @@ struct Definitions {
       var ds: Dataset
       // The columns that may be named, when only those are read.
       let named = timeColumn.flatMap { t in settings.columnsNamed.map { $0.union([t]) } }
+      // What the file is before it is read: kept only if it is still that after.
+      let identity = settings.columnCache == nil ? nil : ColumnCache.identity(of: path, zone: settings.zone)
       if let hit = settings.columnCache?.load(name: name, path: path, zone: settings.zone, named: named) {
         ds = hit
       } else if let named {
@@ -252,7 +254,7 @@ struct Definitions {
         ds = try DataLoader.load(name: name, path: path, zone: settings.zone, columns: named)
         let took = ContinuousClock.now - started
         state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
-        settings.columnCache?.store(ds, path: path, zone: settings.zone)
+        settings.columnCache?.store(ds, path: path, zone: settings.zone, identity: identity)
       } else if let hit = settings.cache?.get(path, zone: settings.zone) {
         ds = hit
         ds.name = name
@@ -262,7 +264,7 @@ struct Definitions {
         let took = ContinuousClock.now - started
         state.loadSeconds[name] = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
         settings.cache?.put(path, zone: settings.zone, ds)
-        settings.columnCache?.store(ds, path: path, zone: settings.zone)
+        settings.columnCache?.store(ds, path: path, zone: settings.zone, identity: identity)
       }
       try state.add(ds, timeColumn: timeColumn, site: site, timeSite: timeSite)
       state.loads[name] = LoadRecord(path: path, time: timeColumn, site: site)

@@ -74,10 +74,12 @@ final class ColumnCacheTests: XCTestCase {
     try Data(changed.utf8).write(to: URL(fileURLWithPath: path))
     XCTAssertNil(ColumnCache().load(name: "t", path: path, zone: .utc, named: nil))
     XCTAssertEqual(try session(dir).scalar("n"), .number(11.5))
-    // An entry that is not one (cut short, or another format) is as if there were none.
+    // An entry that is not one (cut short, another format, a byte changed) is as if there were none.
     let entry = dir.appendingPathComponent("data/.tally-cache").appendingPathComponent(entries(dir)[0])
     let bytes = try Data(contentsOf: entry)
-    for spoilt in [bytes.prefix(bytes.count / 2), Data("TALLYCC1".utf8) + bytes.dropFirst(8)] {
+    var flipped = bytes
+    flipped[bytes.count / 2] ^= 0x10
+    for spoilt in [bytes.prefix(bytes.count / 2), Data("TALLYCC1".utf8) + bytes.dropFirst(8), flipped, Data()] {
       try spoilt.write(to: entry)
       XCTAssertNil(ColumnCache().load(name: "t", path: path, zone: .utc, named: nil))
       XCTAssertEqual(try session(dir).scalar("n"), .number(11.5))
