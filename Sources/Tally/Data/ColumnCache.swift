@@ -19,9 +19,9 @@ public struct ColumnCache: Sendable {
   static let magic = Array("TALLYCC2".utf8)
 
   /// The dataset of `path` read in `zone`, when an entry holds it with every column `named`
-  /// can name (all columns when nil).
-  func load(name: String, path: String, zone: Zone, named: Set<String>?) -> Dataset? {
-    guard let entry = entryPath(path, zone: zone), let identity = Self.identity(of: path, zone: zone),
+  /// can name (all columns when nil); `identity` is the file's now (`identity(of:zone:)`).
+  func load(name: String, path: String, zone: Zone, named: Set<String>?, identity: [UInt8]) -> Dataset? {
+    guard let entry = entryPath(path, zone: zone),
       let data = try? Data(contentsOf: URL(fileURLWithPath: entry), options: .alwaysMapped)
     else { return nil }
     return data.withUnsafeBytes { raw -> Dataset? in

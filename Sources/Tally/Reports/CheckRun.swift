@@ -21,7 +21,7 @@ extension Session {
   }
 
   /// Seconds elapsed on the monotonic clock.
-  private static func seconds(since start: ContinuousClock.Instant) -> Double {
+  static func seconds(since start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }

@@ -86,3 +86,10 @@ final class ColumnCacheTests: XCTestCase {
     }
   }
 }
+
+extension ColumnCache {
+  /// The entry of a file as it is now.
+  func load(name: String, path: String, zone: Zone, named: Set<String>?) -> Dataset? {
+    ColumnCache.identity(of: path, zone: zone).flatMap { load(name: name, path: path, zone: zone, named: named, identity: $0) }
+  }
+}
